@@ -1,0 +1,490 @@
+import type {
+  KeySchema,
+  SessionAdapter,
+  SessionRenewal,
+  SessionSchema,
+  UserAdapter,
+  UserSchema,
+} from "../adapters/types.js";
+import { qwik } from "../middleware/qwik.js";
+import {
+  DEFAULT_ACTIVE_PERIOD,
+  DEFAULT_IDLE_PERIOD,
+  splitAdapter,
+  validateConfiguration,
+  type Configuration,
+  type CsrfProtection,
+} from "./config.js";
+import { Cookie, readCookie, type CookieAttributes } from "./cookie.js";
+import { databaseFailure, LuciaError } from "./errors.js";
+import { scryptPasswordHash, type PasswordHash } from "./password.js";
+import { AuthRequest, AUTH_REQUEST_KEY } from "./request.js";
+import type { Env, Middleware } from "./request-context.js";
+import {
+  generateSessionToken,
+  hashSessionToken,
+  isWellFormedToken,
+  readBearerToken,
+} from "./token.js";
+import type { DatabaseSession, DatabaseUser, Key, Session, SessionState, User } from "./types.js";
+
+type UserAttributesOf<C> = C extends { getUserAttributes: (user: any) => infer A extends object }
+  ? A
+  : Record<never, never>;
+type SessionAttributesOf<C> = C extends {
+  getSessionAttributes: (session: any) => infer A extends object;
+}
+  ? A
+  : Record<never, never>;
+type QwikArgs = Parameters<ReturnType<typeof qwik>>[0]["args"];
+type ArgsOf<C> = C extends { middleware: Middleware<infer Args> } ? Args : QwikArgs;
+
+/** The user type of an `auth` instance: `typeof auth extends Auth<infer C>` spelled out. */
+export type UserOf<C> = User<UserAttributesOf<C>>;
+/** The session type of an `auth` instance. */
+export type SessionOf<C> = Session<UserAttributesOf<C>, SessionAttributesOf<C>>;
+
+export interface CreateUserOptions {
+  /** Generated (15 lowercase letters and digits) when absent. */
+  userId?: string;
+  key: { providerId: string; providerUserId: string; password: string | null } | null;
+  attributes: Record<string, unknown>;
+}
+
+export interface CreateKeyOptions {
+  userId: string;
+  providerId: string;
+  providerUserId: string;
+  password: string | null;
+}
+
+const USER_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+function generateUserId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(15));
+  let id = "";
+  // 252 is the largest multiple of 36 below 256: rejection keeps every character equally likely.
+  for (const byte of bytes) id += byte < 252 ? USER_ID_ALPHABET[byte % 36] : generateUserId()[0];
+  return id;
+}
+
+function createKeyId(providerId: string, providerUserId: string): string {
+  if (providerId.includes(":")) {
+    throw new LuciaError("AUTH_INVALID_KEY_ID", "a provider id must not contain ':'");
+  }
+  return `${providerId}:${providerUserId}`;
+}
+
+function stateAt(session: SessionSchema, now: number): SessionState | "dead" {
+  if (now < session.active_expires) return "active";
+  if (now < session.idle_expires) return "idle";
+  return "dead";
+}
+
+/** Runs an adapter call, turning any driver error into `AUTH_DATABASE_FAILURE`. */
+async function store<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw databaseFailure(error);
+  }
+}
+
+/**
+ * The engine: users, keys and sessions over the configured adapter, plus the session cookie.
+ * Create one with `lucia(config)` at module level and share it.
+ */
+export class Auth<C extends Configuration = Configuration> {
+  readonly sessionCookieName: string;
+  readonly #users: UserAdapter;
+  readonly #sessions: SessionAdapter;
+  readonly #joined:
+    ((sessionId: string) => Promise<[SessionSchema, UserSchema] | [null, null]>) | null;
+  readonly #env: Env | undefined;
+  readonly #middleware: Middleware<any>;
+  readonly #activePeriod: number;
+  readonly #idlePeriod: number;
+  readonly #cookieAttributes: CookieAttributes;
+  readonly #cookieExpires: boolean;
+  readonly #getUserAttributes: (user: DatabaseUser) => object;
+  readonly #getSessionAttributes: (session: DatabaseSession) => object;
+  readonly #passwordHash: PasswordHash;
+  readonly #renewals = new Map<string, Promise<SessionRenewal | null>>();
+  #dummyHash: Promise<string> | null = null;
+  /** The origin-check settings, or null when `csrfProtection: false`. */
+  readonly csrfProtection: CsrfProtection | null;
+  /** The opt-in diagnostics hook. */
+  readonly debug: ((message: string) => void) | undefined;
+
+  constructor(config: C) {
+    validateConfiguration(config);
+    const { user, session } = splitAdapter(config.adapter);
+    this.#users = user;
+    this.#sessions = session;
+    const joined = (user as { getSessionAndUser?: unknown }).getSessionAndUser;
+    this.#joined =
+      (user as object) === session && typeof joined === "function" ? joined.bind(user) : null;
+    this.#env = config.env;
+    this.#middleware = config.middleware ?? qwik();
+    this.#activePeriod = config.sessionExpiresIn?.activePeriod ?? DEFAULT_ACTIVE_PERIOD;
+    this.#idlePeriod = config.sessionExpiresIn?.idlePeriod ?? DEFAULT_IDLE_PERIOD;
+    this.sessionCookieName = config.sessionCookie?.name ?? "auth_session";
+    // HttpOnly keeps the token from page scripts; SameSite=Lax keeps it off cross-site POSTs
+    // in browsers that honour it; Path=/ makes one cookie serve every route.
+    this.#cookieAttributes = {
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      ...config.sessionCookie?.attributes,
+    };
+    this.#cookieExpires = config.sessionCookie?.expires ?? true;
+    this.#getUserAttributes = config.getUserAttributes ?? (() => ({}));
+    this.#getSessionAttributes = config.getSessionAttributes ?? (() => ({}));
+    this.#passwordHash = config.passwordHash ?? scryptPasswordHash;
+    const csrf = config.csrfProtection ?? true;
+    this.csrfProtection = csrf === false ? null : csrf === true ? {} : csrf;
+    this.debug = config.debug;
+  }
+
+  // Users
+
+  /** Creates a user and, unless `key` is null, its first key, in one transaction. */
+  async createUser(options: CreateUserOptions): Promise<UserOf<C>> {
+    const userId = options.userId ?? generateUserId();
+    const userRow: UserSchema = { ...options.attributes, id: userId };
+    const keyRow = options.key
+      ? {
+          id: createKeyId(options.key.providerId, options.key.providerUserId),
+          user_id: userId,
+          hashed_password: await this.#hashPassword(options.key.password),
+        }
+      : null;
+    await store(() => this.#users.setUser(userRow, keyRow));
+    return this.#toUser(userRow);
+  }
+
+  /** The user, or `AUTH_INVALID_USER_ID`. */
+  async getUser(userId: string): Promise<UserOf<C>> {
+    const row = await store(() => this.#users.getUser(userId));
+    if (!row) throw new LuciaError("AUTH_INVALID_USER_ID");
+    return this.#toUser(row);
+  }
+
+  async updateUserAttributes(
+    userId: string,
+    attributes: Record<string, unknown>,
+  ): Promise<UserOf<C>> {
+    await store(() => this.#users.updateUser(userId, attributes));
+    return this.getUser(userId);
+  }
+
+  /** Deletes the user with its sessions and keys. */
+  async deleteUser(userId: string): Promise<void> {
+    await store(() => this.#sessions.deleteSessionsByUserId(userId));
+    await store(() => this.#users.deleteUser(userId));
+  }
+
+  // Keys
+
+  async createKey(options: CreateKeyOptions): Promise<Key> {
+    const row: KeySchema = {
+      id: createKeyId(options.providerId, options.providerUserId),
+      user_id: options.userId,
+      hashed_password: await this.#hashPassword(options.password),
+    };
+    await store(() => this.#users.setKey(row));
+    return toKey(row);
+  }
+
+  /**
+   * Signs in: the key, or `AUTH_INVALID_KEY_ID` / `AUTH_INVALID_PASSWORD`. An unknown key costs
+   * a password check too, so timing does not tell which usernames exist.
+   */
+  async useKey(providerId: string, providerUserId: string, password: string | null): Promise<Key> {
+    const row = await store(() => this.#users.getKey(createKeyId(providerId, providerUserId)));
+    if (!row) {
+      if (password !== null) await this.#passwordHash.validate(password, await this.#dummy());
+      throw new LuciaError("AUTH_INVALID_KEY_ID");
+    }
+    const hash = row.hashed_password;
+    if (hash === null) {
+      if (password !== null) throw new LuciaError("AUTH_INVALID_PASSWORD");
+      return toKey(row);
+    }
+    if (password === null) throw new LuciaError("AUTH_INVALID_PASSWORD");
+    // Lucia v1 stored bcrypt hashes; they cannot be checked, only replaced.
+    if (hash.startsWith("$2a")) throw new LuciaError("AUTH_OUTDATED_PASSWORD");
+    if (!(await this.#passwordHash.validate(password, hash))) {
+      throw new LuciaError("AUTH_INVALID_PASSWORD");
+    }
+    return toKey(row);
+  }
+
+  /** The key, or `AUTH_INVALID_KEY_ID`. */
+  async getKey(providerId: string, providerUserId: string): Promise<Key> {
+    const row = await store(() => this.#users.getKey(createKeyId(providerId, providerUserId)));
+    if (!row) throw new LuciaError("AUTH_INVALID_KEY_ID");
+    return toKey(row);
+  }
+
+  /** Every key of the user, or `AUTH_INVALID_USER_ID`. */
+  async getAllUserKeys(userId: string): Promise<Key[]> {
+    const [rows] = await Promise.all([
+      store(() => this.#users.getKeysByUserId(userId)),
+      this.getUser(userId),
+    ]);
+    return rows.map(toKey);
+  }
+
+  /** Sets (or with null, removes) a key's password; `AUTH_INVALID_KEY_ID` if there is no key. */
+  async updateKeyPassword(
+    providerId: string,
+    providerUserId: string,
+    password: string | null,
+  ): Promise<Key> {
+    const keyId = createKeyId(providerId, providerUserId);
+    const hashedPassword = await this.#hashPassword(password);
+    await store(() => this.#users.updateKey(keyId, { hashed_password: hashedPassword }));
+    return this.getKey(providerId, providerUserId);
+  }
+
+  async deleteKey(providerId: string, providerUserId: string): Promise<void> {
+    await store(() => this.#users.deleteKey(createKeyId(providerId, providerUserId)));
+  }
+
+  // Sessions
+
+  /** Starts a session; the result carries the token for the cookie (`fresh: true`). */
+  async createSession(options: {
+    userId: string;
+    attributes: Record<string, unknown>;
+  }): Promise<SessionOf<C>> {
+    const user = await this.getUser(options.userId);
+    const token = generateSessionToken();
+    const now = Date.now();
+    const row: SessionSchema = {
+      ...options.attributes,
+      id: hashSessionToken(token),
+      user_id: options.userId,
+      ...this.#expiriesFrom(now),
+    };
+    await store(() => this.#sessions.setSession(row));
+    return this.#toSession(row, user, "active", true, token);
+  }
+
+  /**
+   * Validates a token from a cookie or a Bearer header: the session (renewed in place when idle,
+   * then `fresh: true`), or `AUTH_INVALID_SESSION_ID` for a malformed, unknown or dead token.
+   */
+  async validateSession(token: string): Promise<SessionOf<C>> {
+    if (!isWellFormedToken(token)) throw new LuciaError("AUTH_INVALID_SESSION_ID");
+    const [row, userRow] = await this.#getSessionAndUser(hashSessionToken(token));
+    if (!row) throw new LuciaError("AUTH_INVALID_SESSION_ID");
+
+    const now = Date.now();
+    const state = stateAt(row, now);
+    if (state === "dead") throw new LuciaError("AUTH_INVALID_SESSION_ID");
+    if (state === "active") return this.#toSession(row, this.#toUser(userRow), state, false, token);
+
+    const renewal = await this.#renew(row, now);
+    if (!renewal) throw new LuciaError("AUTH_INVALID_SESSION_ID");
+    return this.#toSession({ ...row, ...renewal }, this.#toUser(userRow), "active", true, token);
+  }
+
+  /** The session by its public id, without renewing it; `AUTH_INVALID_SESSION_ID` if dead. */
+  async getSession(sessionId: string): Promise<SessionOf<C>> {
+    const [row, userRow] = await this.#getSessionAndUser(sessionId);
+    const state = row ? stateAt(row, Date.now()) : "dead";
+    if (!row || state === "dead") throw new LuciaError("AUTH_INVALID_SESSION_ID");
+    return this.#toSession(row, this.#toUser(userRow), state, false);
+  }
+
+  /** The user's live sessions (dead ones are left out); `AUTH_INVALID_USER_ID` if no user. */
+  async getAllUserSessions(userId: string): Promise<SessionOf<C>[]> {
+    const [user, rows] = await Promise.all([
+      this.getUser(userId),
+      store(() => this.#sessions.getSessionsByUserId(userId)),
+    ]);
+    const now = Date.now();
+    const sessions: SessionOf<C>[] = [];
+    for (const row of rows) {
+      const state = stateAt(row, now);
+      if (state !== "dead") sessions.push(this.#toSession(row, user, state, false));
+    }
+    return sessions;
+  }
+
+  async updateSessionAttributes(
+    sessionId: string,
+    attributes: Record<string, unknown>,
+  ): Promise<SessionOf<C>> {
+    await store(() => this.#sessions.updateSession(sessionId, attributes));
+    return this.getSession(sessionId);
+  }
+
+  /** Ends one session (sign-out). Unknown ids are ignored. */
+  async invalidateSession(sessionId: string): Promise<void> {
+    await store(() => this.#sessions.deleteSession(sessionId));
+  }
+
+  /** Ends every session of the user ("sign out everywhere"). */
+  async invalidateAllUserSessions(userId: string): Promise<void> {
+    await store(() => this.#sessions.deleteSessionsByUserId(userId));
+  }
+
+  /** Deletes the user's dead sessions. */
+  async deleteDeadUserSessions(userId: string): Promise<void> {
+    await store(() => this.#sessions.deleteDeadSessions(Date.now(), userId));
+  }
+
+  /** Deletes every dead session; run it periodically (a cron job, a timer). */
+  async deleteExpiredSessions(): Promise<void> {
+    await store(() => this.#sessions.deleteDeadSessions(Date.now()));
+  }
+
+  // Cookies and requests
+
+  /**
+   * The session cookie for `session` (it must carry its token), or for null an empty cookie
+   * that expires at once. `secure` defaults to `env`, else true.
+   */
+  createSessionCookie(session: Session | null, options: { secure?: boolean } = {}): Cookie {
+    const secure = options.secure ?? (this.#env === undefined ? true : this.#env === "PROD");
+    const attributes: CookieAttributes = { secure, ...this.#cookieAttributes };
+    if (session === null) {
+      return new Cookie(this.sessionCookieName, "", {
+        ...attributes,
+        maxAge: 0,
+        expires: new Date(0),
+      });
+    }
+    if (!session.token) {
+      throw new LuciaError(
+        "AUTH_INVALID_SESSION_ID",
+        "this session has no token: only sessions from createSession() or validation can be set",
+      );
+    }
+    if (this.#cookieExpires) attributes.expires = session.idlePeriodExpiresAt;
+    return new Cookie(this.sessionCookieName, session.token, attributes);
+  }
+
+  /** The session token of a `Cookie` header, or null (never throws). */
+  readSessionCookie(cookieHeader: string | null | undefined): string | null {
+    const value = readCookie(cookieHeader, this.sessionCookieName);
+    return isWellFormedToken(value) ? value : null;
+  }
+
+  /** The token of an `Authorization: Bearer` header, or null (never throws). */
+  readBearerToken(authorizationHeader: string | null | undefined): string | null {
+    return readBearerToken(authorizationHeader);
+  }
+
+  /**
+   * Wraps one request: `validate()`, `validateUser()`, `setSession()`. Does no I/O. With Qwik
+   * City, every handler of one request gets the same `AuthRequest`.
+   */
+  handleRequest(...args: ArgsOf<C>): AuthRequest<SessionOf<C>> {
+    const context = this.#middleware({
+      args,
+      env: this.#env,
+      sessionCookieName: this.sessionCookieName,
+    });
+    const shared = context.requestStore?.get(AUTH_REQUEST_KEY);
+    if (shared instanceof AuthRequest && shared.auth === this) {
+      return shared as AuthRequest<SessionOf<C>>;
+    }
+    const authRequest = new AuthRequest<SessionOf<C>>(this as Auth, context, this.#env);
+    context.requestStore?.set(AUTH_REQUEST_KEY, authRequest);
+    return authRequest;
+  }
+
+  // Internals
+
+  async #getSessionAndUser(sessionId: string): Promise<[SessionSchema, UserSchema] | [null, null]> {
+    if (this.#joined) return store(() => this.#joined!(sessionId));
+    const row = await store(() => this.#sessions.getSession(sessionId));
+    if (!row) return [null, null];
+    const userRow = await store(() => this.#users.getUser(row.user_id));
+    return userRow ? [row, userRow] : [null, null];
+  }
+
+  #expiriesFrom(now: number): SessionRenewal {
+    const activeExpires = now + this.#activePeriod;
+    return { active_expires: activeExpires, idle_expires: activeExpires + this.#idlePeriod };
+  }
+
+  /**
+   * Extends an idle session in place. Parallel validations in this process share one write;
+   * across servers, `renewSession` writes only if nobody renewed first, and a session deleted
+   * meanwhile (signed out) stays deleted.
+   */
+  #renew(row: SessionSchema, now: number): Promise<SessionRenewal | null> {
+    const pending = this.#renewals.get(row.id);
+    if (pending) return pending;
+    const renewal = this.#expiriesFrom(now);
+    const renewing = (async (): Promise<SessionRenewal | null> => {
+      try {
+        if (await this.#sessions.renewSession(row.id, renewal, row.active_expires)) return renewal;
+        const current = await this.#sessions.getSession(row.id);
+        if (!current || stateAt(current, Date.now()) === "dead") return null;
+        return { active_expires: current.active_expires, idle_expires: current.idle_expires };
+      } catch (error) {
+        throw databaseFailure(error);
+      } finally {
+        this.#renewals.delete(row.id);
+      }
+    })();
+    this.#renewals.set(row.id, renewing);
+    return renewing;
+  }
+
+  async #hashPassword(password: string | null): Promise<string | null> {
+    return password === null ? null : this.#passwordHash.generate(password);
+  }
+
+  #dummy(): Promise<string> {
+    this.#dummyHash ??= this.#passwordHash.generate(generateSessionToken());
+    return this.#dummyHash;
+  }
+
+  #toUser(row: UserSchema): UserOf<C> {
+    return { ...this.#getUserAttributes(row as DatabaseUser), userId: row.id } as UserOf<C>;
+  }
+
+  #toSession(
+    row: SessionSchema,
+    user: UserOf<C>,
+    state: SessionState,
+    fresh: boolean,
+    token?: string,
+  ): SessionOf<C> {
+    const session = {
+      ...this.#getSessionAttributes(row as DatabaseSession),
+      sessionId: row.id,
+      userId: row.user_id,
+      user,
+      activePeriodExpiresAt: new Date(Number(row.active_expires)),
+      idlePeriodExpiresAt: new Date(Number(row.idle_expires)),
+      state,
+      fresh,
+    };
+    // Not enumerable: JSON, Qwik's serializer and spreads leave the token behind.
+    if (token !== undefined) Object.defineProperty(session, "token", { value: token });
+    return session as unknown as SessionOf<C>;
+  }
+}
+
+function toKey(row: KeySchema): Key {
+  const separator = row.id.indexOf(":");
+  return {
+    providerId: row.id.slice(0, separator),
+    providerUserId: row.id.slice(separator + 1),
+    userId: row.user_id,
+    passwordDefined: row.hashed_password !== null,
+  };
+}
+
+/** Creates the auth engine. Throws a `TypeError` naming the option if the config is wrong. */
+export function lucia<const C extends Configuration>(config: C): Auth<C> {
+  return new Auth(config);
+}

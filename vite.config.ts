@@ -1,0 +1,39 @@
+import { qwikVite } from "@builder.io/qwik/optimizer";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const source = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
+// `vite build --mode lib` builds the package. The optimizer of the consuming app extracts `$`
+// closures only from `*.qwik.mjs` files, hence the file names.
+export default defineConfig(({ mode }) => ({
+  plugins: mode === "lib" ? [qwikVite()] : [],
+  build: {
+    target: "es2022",
+    outDir: "lib",
+    emptyOutDir: true,
+    minify: false,
+    lib: {
+      entry: {
+        index: source("index.ts"),
+        middleware: source("middleware/index.ts"),
+        qwik: source("qwik/index.ts"),
+        "adapters/sqlite": source("adapters/sqlite.ts"),
+        "adapters/postgres": source("adapters/postgres.ts"),
+        "adapters/redis": source("adapters/redis.ts"),
+      },
+      formats: ["es"],
+      fileName: (_format, name) => `${name}.qwik.mjs`,
+    },
+    rollupOptions: {
+      // Everything that is not our own source stays an import of the consuming app.
+      external: (id) => !id.startsWith(".") && !id.startsWith("/") && !id.startsWith("\0"),
+    },
+  },
+  test: {
+    include: ["tests/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    forbidOnly: !!process.env["CI"],
+  },
+}));
