@@ -1,0 +1,38 @@
+import type { Cookie } from "../core/cookie.js";
+import type { HeaderReader, Middleware } from "../core/request-context.js";
+
+/** What `lucia()` expects: a request and a way to set a cookie, from any framework. */
+export interface LuciaRequestContext {
+  request: {
+    method: string;
+    url: string | URL;
+    /** A `Headers` object, or anything with `get(name)`. */
+    headers: HeaderReader;
+  };
+  /** The session cookie's value, when your framework has parsed cookies already. */
+  sessionCookie?: string | null;
+  /** Called with each cookie to set; `cookie.serialize()` is the `Set-Cookie` value. */
+  setCookie: (cookie: Cookie) => void;
+}
+
+/**
+ * The framework-free middleware: map your framework's request yourself.
+ *
+ * @example
+ * const auth = lucia({ adapter, middleware: luciaMiddleware() });
+ * auth.handleRequest({
+ *   request: { method: req.method, url: req.url, headers: req.headers },
+ *   setCookie: (cookie) => res.headers.append("Set-Cookie", cookie.serialize()),
+ * });
+ */
+export function lucia(): Middleware<[context: LuciaRequestContext]> {
+  return ({ args: [context] }) => ({
+    request: {
+      method: context.request.method,
+      url: context.request.url,
+      headers: context.request.headers,
+    },
+    ...(context.sessionCookie !== undefined && { sessionCookie: context.sessionCookie }),
+    setCookie: (cookie) => context.setCookie(cookie),
+  });
+}
