@@ -1,0 +1,41 @@
+import type { RequestEventBase } from "@builder.io/qwik-city";
+import { AuthRequest, AUTH_REQUEST_KEY, type ValidationResult } from "../core/request.js";
+import type { Session } from "../core/types.js";
+
+/** The session type the Qwik helpers hand out: attributes are whatever your auth returns. */
+export type AnySession = Session<Record<string, any>, Record<string, any>>;
+
+/** What loaders may send to the browser: the user and the session, never the token. */
+export type AuthState<S extends AnySession = AnySession> = ValidationResult<S>;
+
+/**
+ * The request's `AuthRequest`, stored in `event.sharedMap` by `authPlugin`. Every loader,
+ * action and handler of one request gets the same instance, so one lookup serves them all.
+ * Throws, naming the file to add, when the plugin is not installed.
+ */
+export function getAuthRequest<S extends AnySession = AnySession>(
+  event: Pick<RequestEventBase, "sharedMap">,
+): AuthRequest<S> {
+  const authRequest = event.sharedMap.get(AUTH_REQUEST_KEY);
+  if (authRequest instanceof AuthRequest) return authRequest as AuthRequest<S>;
+  throw new Error(
+    "qwik-lucia: no AuthRequest for this request. Add src/routes/plugin@auth.ts with " +
+      "`export const onRequest = authPlugin(auth);` (from qwik-lucia/qwik).",
+  );
+}
+
+/**
+ * A plain copy of the validation result: Qwik serializes loader values to the browser, and
+ * a plain object cannot carry the token even if a session object ever made it enumerable.
+ */
+export function toAuthState<S extends AnySession>(result: ValidationResult<S>): AuthState<S> {
+  if (!result.session) return { user: null, session: null };
+  const { token: _token, ...session } = result.session as S & { token?: string };
+  const user = { ...result.session.user };
+  return { user, session: { ...session, user } as unknown as S };
+}
+
+/** Responses built from the session must not be stored by shared caches or the browser. */
+export function markPrivate(event: Pick<RequestEventBase, "headers">): void {
+  event.headers.set("Cache-Control", "private, no-store");
+}
