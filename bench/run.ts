@@ -1,0 +1,69 @@
+/**
+ * `npm run bench [-- --quick]`: runs every benchmark and rewrites BENCHMARKS.md.
+ * The benchmark-only dependencies (Lucia v2, the load generator) live in bench/package.json and
+ * are installed on first run, so they never become dependencies of the package.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { renderReport, skippedSection, type Section } from "./report.js";
+
+const benchFolder = fileURLToPath(new URL(".", import.meta.url));
+const reportFile = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
+
+function installBenchDependencies(): void {
+  if (existsSync(`${benchFolder}node_modules/lucia/package.json`)) return;
+  console.log("installing the benchmark-only dependencies (bench/package.json)…");
+  const result = spawnSync("npm", ["install", "--prefix", benchFolder, "--no-audit", "--no-fund"], {
+    stdio: "inherit",
+  });
+  if (result.status !== 0) throw new Error("npm install --prefix bench failed");
+}
+
+interface Benchmark {
+  title: string;
+  run: () => Promise<Section>;
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes("--quick");
+  const command = quick ? "npm run bench -- --quick" : "npm run bench";
+  const started = performance.now();
+  installBenchDependencies();
+
+  const { createSqliteFixture } = await import("./sqlite-fixture.js");
+  const { validationBenchmark } = await import("./validation.js");
+
+  console.log("creating the SQLite data…");
+  const fixture = await createSqliteFixture();
+  const benchmarks: Benchmark[] = [
+    {
+      title: "1. Session validation in process (SQLite)",
+      run: () => validationBenchmark(fixture, { quick }),
+    },
+  ];
+
+  const sections: Section[] = [];
+  let failed = false;
+  try {
+    for (const benchmark of benchmarks) {
+      console.log(`${benchmark.title}…`);
+      try {
+        sections.push(await benchmark.run());
+      } catch (error) {
+        failed = true;
+        console.error(error);
+        sections.push(skippedSection(benchmark.title, `failed: ${String(error)}`));
+      }
+    }
+  } finally {
+    fixture.close();
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  writeFileSync(reportFile, renderReport(sections, command, seconds));
+  console.log(`BENCHMARKS.md written (${seconds.toFixed(0)} s)`);
+  if (failed) process.exitCode = 1;
+}
+
+await main();
