@@ -9,6 +9,19 @@ export type { LuciaErrorCode } from "./core/errors.js";
 export { generateScryptHash, validateScryptHash } from "./core/password.js";
 export type { PasswordHash } from "./core/password.js";
 export { AuthRequest } from "./core/request.js";
+export {
+  SignInThrottle,
+  memoryThrottleStore,
+  postgresThrottleStore,
+  redisThrottleStore,
+  sqliteThrottleStore,
+} from "./throttle/index.js";
+export type {
+  SignInThrottleOptions,
+  ThrottleRecord,
+  ThrottleRedisClient,
+  ThrottleStore,
+} from "./throttle/index.js";
 export type { ValidationResult } from "./core/request.js";
 export type { Env, HeaderReader, Middleware, RequestContext } from "./core/request-context.js";
 export type {

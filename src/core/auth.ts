@@ -18,6 +18,7 @@ import {
 import { Cookie, readCookie, type CookieAttributes } from "./cookie.js";
 import { databaseFailure, LuciaError } from "./errors.js";
 import { scryptPasswordHash, type PasswordHash } from "./password.js";
+import { SignInThrottle } from "../throttle/throttle.js";
 import { AuthRequest, AUTH_REQUEST_KEY } from "./request.js";
 import type { Env, Middleware } from "./request-context.js";
 import {
@@ -113,6 +114,8 @@ export class Auth<C extends Configuration = Configuration> {
   #dummyHash: Promise<string> | null = null;
   /** The origin-check settings, or null when `csrfProtection: false`. */
   readonly csrfProtection: CsrfProtection | null;
+  /** Throttles `authRequest.useKey()`; null when `signInThrottle: false`. */
+  readonly signInThrottle: SignInThrottle | null;
   /** The opt-in diagnostics hook. */
   readonly debug: ((message: string) => void) | undefined;
 
@@ -144,6 +147,8 @@ export class Auth<C extends Configuration = Configuration> {
     const csrf = config.csrfProtection ?? true;
     this.csrfProtection = csrf === false ? null : csrf === true ? {} : csrf;
     this.debug = config.debug;
+    this.signInThrottle =
+      config.signInThrottle === false ? null : new SignInThrottle(config.signInThrottle);
   }
 
   // Users

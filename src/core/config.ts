@@ -1,5 +1,6 @@
 import type { AdapterConfig, SessionAdapter, UserAdapter } from "../adapters/types.js";
 import { isValidCookieName, type CookieAttributes } from "./cookie.js";
+import type { SignInThrottleOptions } from "../throttle/throttle.js";
 import type { PasswordHash } from "./password.js";
 import type { Env, Middleware } from "./request-context.js";
 import type { DatabaseSession, DatabaseUser } from "./types.js";
@@ -37,6 +38,11 @@ export interface Configuration {
   passwordHash?: PasswordHash;
   /** Origin checks for non-GET requests; on by default. */
   csrfProtection?: boolean | CsrfProtection;
+  /**
+   * Throttling of `authRequest.useKey()` sign-ins (on by default, counts in memory); false
+   * turns it off. `auth.useKey()` itself is never throttled.
+   */
+  signInThrottle?: SignInThrottleOptions | false;
   /** Opt-in diagnostics (why a session or an origin was refused); nothing is logged otherwise. */
   debug?: (message: string) => void;
 }
@@ -117,6 +123,10 @@ export function validateConfiguration(config: unknown): asserts config is Config
   validateCookie(config["sessionCookie"]);
   validatePasswordHash(config["passwordHash"]);
   validateCsrfProtection(config["csrfProtection"]);
+  const throttle = config["signInThrottle"];
+  if (throttle !== undefined && throttle !== false && !isObject(throttle)) {
+    throw invalid("signInThrottle", "must be an options object or false");
+  }
 }
 
 function validateExpiries(expiresIn: unknown): void {

@@ -7,7 +7,8 @@ export type LuciaErrorCode =
   | "AUTH_DUPLICATE_KEY_ID"
   | "AUTH_OUTDATED_PASSWORD"
   | "AUTH_INVALID_REQUEST"
-  | "AUTH_DATABASE_FAILURE";
+  | "AUTH_DATABASE_FAILURE"
+  | "AUTH_TOO_MANY_REQUESTS";
 
 /**
  * The one error class of the library. `message` starts with the code (Lucia v2 code compared
@@ -19,10 +20,17 @@ export type LuciaErrorCode =
 export class LuciaError extends Error {
   override readonly name = "LuciaError";
   readonly code: LuciaErrorCode;
+  /** For `AUTH_TOO_MANY_REQUESTS`: when to try again (the `Retry-After` header's value). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: LuciaErrorCode, detail?: string, options?: { cause?: unknown }) {
+  constructor(
+    code: LuciaErrorCode,
+    detail?: string,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
     super(detail ? `${code}: ${detail}` : code, options);
     this.code = code;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -24,6 +24,8 @@ export interface RequestContext {
    * Left undefined, the `Cookie` header is parsed.
    */
   sessionCookie?: string | null;
+  /** The peer address of the connection, for sign-in throttling (never a forwarded header). */
+  clientAddress?: string | null;
   /** Writes `Set-Cookie` on the response; absent where the framework cannot (`web()`). */
   setCookie?: (cookie: Cookie) => void;
   /**

@@ -4,7 +4,7 @@ import { LuciaError } from "./errors.js";
 import { checkOrigin } from "./origin.js";
 import type { Env, RequestContext } from "./request-context.js";
 import { readBearerToken } from "./token.js";
-import type { Session } from "./types.js";
+import type { Key, Session } from "./types.js";
 
 /** The key of the shared `AuthRequest` in a per-request store (Qwik City's `sharedMap`). */
 export const AUTH_REQUEST_KEY = "qwik-lucia/auth-request";
@@ -75,6 +75,22 @@ export class AuthRequest<S extends Session = Session> {
       session ? ({ user: session.user, session } as ValidationResult<S>) : SIGNED_OUT,
     );
     this.#writeCookie(cookie);
+  }
+
+  /**
+   * Signs in like `auth.useKey()`, throttled: after repeated failures for this key or from this
+   * client address, attempts are refused with `AUTH_TOO_MANY_REQUESTS` (see `retryAfterSeconds`)
+   * before any password is checked.
+   */
+  useKey(providerId: string, providerUserId: string, password: string | null): Promise<Key> {
+    const signIn = () => this.auth.useKey(providerId, providerUserId, password);
+    const throttle = this.auth.signInThrottle;
+    if (!throttle) return signIn();
+    const address = throttle.clientAddress(
+      this.#context.clientAddress,
+      this.#context.request.headers.get("x-forwarded-for"),
+    );
+    return throttle.attempt(`${providerId}:${providerUserId}`, address, signIn);
   }
 
   /** Forgets the cached results: the next `validate()` looks the session up again. */

@@ -19,5 +19,6 @@ export function qwik(): Middleware<[event: RequestEventBase]> {
       event.cookie.set(cookie.name, cookie.value, { ...attributes, path: path ?? "/" });
     },
     requestStore: event.sharedMap,
+    clientAddress: event.clientConn.ip ?? null,
   });
 }
