@@ -1,6 +1,17 @@
 import type { RequestEventBase } from "@builder.io/qwik-city";
-import { AuthRequest, AUTH_REQUEST_KEY, type ValidationResult } from "../core/request.js";
+import type { AuthRequest, ValidationResult } from "../core/request.js";
 import type { Session } from "../core/types.js";
+
+/**
+ * The `sharedMap` key under which `auth.handleRequest(event)` keeps the request's
+ * `AuthRequest` (the core's `AUTH_REQUEST_KEY`; a test keeps them equal). Repeated here so the
+ * browser bundle, which imports these helpers, never reaches the core's `node:crypto` code.
+ */
+export const AUTH_REQUEST_KEY = "qwik-lucia/auth-request";
+
+function isAuthRequest(value: unknown): value is AuthRequest<any> {
+  return typeof value === "object" && value !== null && "validateUser" in value;
+}
 
 /** The session type the Qwik helpers hand out: attributes are whatever your auth returns. */
 export type AnySession = Session<Record<string, any>, Record<string, any>>;
@@ -17,7 +28,7 @@ export function getAuthRequest<S extends AnySession = AnySession>(
   event: Pick<RequestEventBase, "sharedMap">,
 ): AuthRequest<S> {
   const authRequest = event.sharedMap.get(AUTH_REQUEST_KEY);
-  if (authRequest instanceof AuthRequest) return authRequest as AuthRequest<S>;
+  if (isAuthRequest(authRequest)) return authRequest as AuthRequest<S>;
   throw new Error(
     "qwik-lucia: no AuthRequest for this request. Add src/routes/plugin@auth.ts with " +
       "`export const onRequest = authPlugin(auth);` (from qwik-lucia/qwik).",
