@@ -2,7 +2,12 @@ import createExpressApp from "express";
 import { createServer } from "node:http";
 import { describe, expect, it } from "vitest";
 import { express } from "../../src/middleware/express.js";
-import { countedDatabase, createAuth, parseSetCookie, signedInSession } from "../request/fixture.js";
+import {
+  countedDatabase,
+  createAuth,
+  parseSetCookie,
+  signedInSession,
+} from "../request/fixture.js";
 import { httpDriver } from "./http-driver.js";
 import { describeRequestHandling } from "./request-suite.js";
 

@@ -117,13 +117,31 @@ describe("node()", () => {
 
   it("marks cookies Secure over TLS and not over plain HTTP when env is not set", async () => {
     const directory = mkdtempSync(join(tmpdir(), "qwik-lucia-tls-"));
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-      "-keyout", join(directory, "key.pem"), "-out", join(directory, "cert.pem"),
-    ], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        join(directory, "key.pem"),
+        "-out",
+        join(directory, "cert.pem"),
+      ],
+      { stdio: "ignore" },
+    );
     const session = await signedInSession(auth);
     const tls = createHttpsServer(
-      { key: readFileSync(join(directory, "key.pem")), cert: readFileSync(join(directory, "cert.pem")) },
+      {
+        key: readFileSync(join(directory, "key.pem")),
+        cert: readFileSync(join(directory, "cert.pem")),
+      },
       (request, response) => {
         auth.handleRequest(request, response).setSession(session);
         response.end();
@@ -135,7 +153,9 @@ describe("node()", () => {
 
     const { fetch: undiciFetch } = await import("undici");
     const overTls = await undiciFetch(`https://127.0.0.1:${port}/`, { dispatcher });
-    const plain = await driver.run(auth, {}, async (authRequest) => authRequest.setSession(session));
+    const plain = await driver.run(auth, {}, async (authRequest) =>
+      authRequest.setSession(session),
+    );
     await new Promise((resolve) => tls.close(resolve));
     await dispatcher.close();
     rmSync(directory, { recursive: true, force: true });

@@ -2,7 +2,12 @@ import type { RequestEvent, ServerLoadEvent } from "@sveltejs/kit";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { AuthRequest } from "../../src/core/request.js";
 import { sveltekit, type SvelteKitEvent } from "../../src/middleware/sveltekit.js";
-import { countedDatabase, createAuth, parseSetCookie, signedInSession } from "../request/fixture.js";
+import {
+  countedDatabase,
+  createAuth,
+  parseSetCookie,
+  signedInSession,
+} from "../request/fixture.js";
 import { svelteKitCookies } from "./framework-cookies.js";
 import { describeRequestHandling, type Driver } from "./request-suite.js";
 

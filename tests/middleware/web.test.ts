@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { web } from "../../src/middleware/web.js";
-import { countedDatabase, createAuth, parseSetCookie, signedInSession } from "../request/fixture.js";
+import {
+  countedDatabase,
+  createAuth,
+  parseSetCookie,
+  signedInSession,
+} from "../request/fixture.js";
 import { describeRequestHandling, type Driver } from "./request-suite.js";
 
 const ORIGIN = "https://app.example";

@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Auth } from "../../src/core/auth.js";
+import type { Cookie } from "../../src/core/cookie.js";
+import { LuciaError } from "../../src/core/errors.js";
+import { lucia as luciaMiddleware } from "../../src/middleware/lucia.js";
+import { countedDatabase, createAuth, signedInSession, type CountedDatabase } from "./fixture.js";
+
+const URL_ = "http://localhost:3000/";
+
+describe("AuthRequest", () => {
+  let database: CountedDatabase;
+  let auth: Auth<any>;
+  let setCookies: string[];
+
+  const handle = (headers: Record<string, string> = {}) =>
+    auth.handleRequest({
+      request: { method: "GET", url: URL_, headers: new Headers(headers) },
+      setCookie: (cookie: Cookie) => setCookies.push(cookie.serialize()),
+    });
+
+  beforeEach(() => {
+    database = countedDatabase();
+    auth = createAuth(database, { middleware: luciaMiddleware() });
+    setCookies = [];
+  });
+  afterEach(() => database.close());
+
+  it("handleRequest() does no database call and writes no cookie", async () => {
+    const session = await signedInSession(auth);
+    database.reset();
+
+    handle({ cookie: `auth_session=${session.token}` });
+
+    expect(database.count).toBe(0);
+    expect(setCookies).toEqual([]);
+  });
+
+  it("finds the session cookie among other cookies", async () => {
+    const session = await signedInSession(auth);
+
+    const found = await handle({
+      cookie: `a=1; auth_session_old=x; auth_session=${session.token}; b=2`,
+    }).validate();
+
+    expect(found?.sessionId).toBe(session.sessionId);
+  });
+
+  it("parallel calls during a database failure all reject, and one later call retries", async () => {
+    const session = await signedInSession(auth);
+    const authRequest = handle({ cookie: `auth_session=${session.token}` });
+    database.breakSessions();
+    database.reset();
+
+    const failures = await Promise.allSettled([authRequest.validate(), authRequest.validateUser()]);
+    const attempts = database.count;
+    database.recover();
+    database.reset();
+    const retried = await authRequest.validate();
+
+    expect(failures.map((failure) => failure.status)).toEqual(["rejected", "rejected"]);
+    const reason = (failures[0] as PromiseRejectedResult).reason as LuciaError;
+    expect(reason).toBeInstanceOf(LuciaError);
+    expect(reason.code).toBe("AUTH_DATABASE_FAILURE");
+    expect(attempts).toBe(1);
+    expect(retried?.sessionId).toBe(session.sessionId);
+    expect(database.count).toBe(1);
+    expect(setCookies).toEqual([]);
+  });
+
+  it("validateBearerToken() rejects on a database failure and retries after recovery", async () => {
+    const session = await signedInSession(auth);
+    const authRequest = handle({ authorization: `Bearer ${session.token}` });
+    database.breakSessions();
+
+    const failure = await authRequest.validateBearerToken().catch((error: unknown) => error);
+    database.recover();
+    database.reset();
+    const retried = await authRequest.validateBearerToken();
+
+    expect((failure as LuciaError).code).toBe("AUTH_DATABASE_FAILURE");
+    expect(retried?.sessionId).toBe(session.sessionId);
+    expect(database.count).toBe(1);
+    expect(setCookies).toEqual([]);
+  });
+
+  it("validateBearerToken() resolves null without a lookup for a missing or malformed header", async () => {
+    database.reset();
+
+    const missing = await handle().validateBearerToken();
+    const basic = await handle({ authorization: "Basic dXNlcjpwYXNz" }).validateBearerToken();
+    const short = await handle({ authorization: "Bearer abc" }).validateBearerToken();
+
+    expect([missing, basic, short]).toEqual([null, null, null]);
+    expect(database.count).toBe(0);
+  });
+
+  it("invalidate() also forgets the Bearer result", async () => {
+    const session = await signedInSession(auth);
+    const authRequest = handle({ authorization: `Bearer ${session.token}` });
+    database.reset();
+
+    await authRequest.validateBearerToken();
+    authRequest.invalidate();
+    await authRequest.validateBearerToken();
+
+    expect(database.count).toBe(2);
+  });
+
+  it("validate() after an invalidated session in another request reflects it on a new lookup", async () => {
+    const session = await signedInSession(auth);
+    const authRequest = handle({ cookie: `auth_session=${session.token}` });
+    expect((await authRequest.validate())?.sessionId).toBe(session.sessionId);
+
+    await auth.invalidateSession(session.sessionId);
+    const cached = await authRequest.validate();
+    authRequest.invalidate();
+    const fresh = await authRequest.validate();
+
+    expect(cached?.sessionId).toBe(session.sessionId);
+    expect(fresh).toBeNull();
+    expect(setCookies).toHaveLength(1);
+  });
+
+  it("getSetCookieHeaders() lists what setCookie received last", async () => {
+    const session = await signedInSession(auth);
+    const authRequest = handle();
+
+    authRequest.setSession(session);
+
+    expect(authRequest.getSetCookieHeaders()).toEqual(setCookies);
+  });
+
+  it("setSession() refuses a session without its token, naming the cause", async () => {
+    const session = await signedInSession(auth);
+    const listed = await auth.getSession(session.sessionId);
+
+    expect(() => handle().setSession(listed)).toThrow(/no token/);
+    expect(setCookies).toEqual([]);
+  });
+});
