@@ -241,16 +241,31 @@ export class Auth<C extends Configuration = Configuration> {
     return rows.map(toKey);
   }
 
-  /** Sets (or with null, removes) a key's password; `AUTH_INVALID_KEY_ID` if there is no key. */
+  /**
+   * Sets (or with null, removes) a key's password; `AUTH_INVALID_KEY_ID` if there is no key.
+   * `invalidateUserSessions` also signs the user out: everywhere (`true`), or everywhere but the
+   * current session (`{ except: session.sessionId }`), so a stolen session dies with the old
+   * password.
+   */
   async updateKeyPassword(
     providerId: string,
     providerUserId: string,
     password: string | null,
+    options: { invalidateUserSessions?: true | { except: string } } = {},
   ): Promise<Key> {
     const keyId = createKeyId(providerId, providerUserId);
     const hashedPassword = await this.#hashPassword(password);
     await store(() => this.#users.updateKey(keyId, { hashed_password: hashedPassword }));
-    return this.getKey(providerId, providerUserId);
+    const key = await this.getKey(providerId, providerUserId);
+
+    const invalidate = options.invalidateUserSessions;
+    if (invalidate === true) await this.invalidateAllUserSessions(key.userId);
+    if (typeof invalidate === "object") {
+      const rows = await store(() => this.#sessions.getSessionsByUserId(key.userId));
+      const others = rows.filter((row) => row.id !== invalidate.except);
+      await Promise.all(others.map((row) => this.invalidateSession(row.id)));
+    }
+    return key;
   }
 
   async deleteKey(providerId: string, providerUserId: string): Promise<void> {

@@ -154,3 +154,54 @@ describe("engine", () => {
     expect((error as LuciaError).message).not.toContain(session.token!);
   });
 });
+
+describe("updateKeyPassword", () => {
+  async function signedInTwice() {
+    const db = new Database(":memory:");
+    db.exec(sqliteSchema());
+    const auth = lucia({
+      adapter: sqlite(db),
+      passwordHash: {
+        generate: async (password) => `plain:${password}`,
+        validate: async (password, hash) => hash === `plain:${password}`,
+      },
+    });
+    const user = await auth.createUser({
+      key: { providerId: "username", providerUserId: "ada", password: "old" },
+      attributes: {},
+    });
+    const current = await auth.createSession({ userId: user.userId, attributes: {} });
+    const other = await auth.createSession({ userId: user.userId, attributes: {} });
+    return { auth, current, other };
+  }
+
+  it("keeps sessions by default", async () => {
+    const { auth, current, other } = await signedInTwice();
+
+    await auth.updateKeyPassword("username", "ada", "new");
+
+    expect((await auth.validateSession(current.token!)).sessionId).toBe(current.sessionId);
+    expect((await auth.validateSession(other.token!)).sessionId).toBe(other.sessionId);
+  });
+
+  it("can sign out every other session and keep the current one", async () => {
+    const { auth, current, other } = await signedInTwice();
+
+    await auth.updateKeyPassword("username", "ada", "new", {
+      invalidateUserSessions: { except: current.sessionId },
+    });
+
+    expect((await auth.validateSession(current.token!)).sessionId).toBe(current.sessionId);
+    expect(await codeOf(auth.validateSession(other.token!))).toBe("AUTH_INVALID_SESSION_ID");
+    expect((await auth.useKey("username", "ada", "new")).providerUserId).toBe("ada");
+  });
+
+  it("can sign out every session", async () => {
+    const { auth, current, other } = await signedInTwice();
+
+    await auth.updateKeyPassword("username", "ada", "new", { invalidateUserSessions: true });
+
+    expect(await codeOf(auth.validateSession(current.token!))).toBe("AUTH_INVALID_SESSION_ID");
+    expect(await codeOf(auth.validateSession(other.token!))).toBe("AUTH_INVALID_SESSION_ID");
+  });
+});
