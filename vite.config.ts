@@ -1,3 +1,4 @@
+import { qwikCity } from "@builder.io/qwik-city/vite";
 import { qwikVite } from "@builder.io/qwik/optimizer";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
@@ -31,9 +32,38 @@ export default defineConfig(({ mode }) => ({
     },
   },
   test: {
-    include: ["tests/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     forbidOnly: !!process.env["CI"],
+    // Plain Node tests run without Qwik's plugins; the Qwik City tests compile their routes
+    // (tests/qwik/routes) with them; the browser tests build and serve the example app.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "node",
+          include: ["tests/**/*.test.ts"],
+          exclude: ["tests/qwik/**", "tests/browser/**"],
+        },
+      },
+      {
+        extends: true,
+        plugins: [
+          qwikCity({ routesDir: fileURLToPath(new URL("./tests/qwik/routes", import.meta.url)) }),
+          qwikVite(),
+        ],
+        test: { name: "qwik", include: ["tests/qwik/**/*.test.ts"] },
+      },
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: ["tests/browser/**/*.test.ts"],
+          hookTimeout: 180_000,
+          testTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 }));
