@@ -1,6 +1,7 @@
 import { randomUUID, scryptSync } from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { postgres, postgresSchema } from "../../src/adapters/postgres.js";
 import { LuciaError, lucia } from "../../src/index.js";
 import { runAdapterContract } from "../contract/adapter-contract.js";
@@ -243,6 +244,98 @@ if (!service.available) {
       const [, user] = await database.adapter.getSessionAndUser!(id);
 
       expect(user).toMatchObject({ id: userId, nickname: null });
+    });
+  });
+
+  describe("postgres adapter failures", () => {
+    const applicationName = `qwik_lucia_test_${process.pid}_victim`;
+    let database: TestDatabase;
+    let operator: pg.Client;
+
+    beforeAll(async () => {
+      database = await openTestDatabase({ application_name: applicationName });
+      operator = new pg.Client({ connectionString: POSTGRES_URL });
+      await operator.connect();
+    });
+
+    afterAll(async () => {
+      await operator?.end();
+      await database?.drop();
+    });
+
+    async function signedIn() {
+      const auth = lucia({ adapter: database.adapter, env: "DEV" });
+      const user = await auth.createUser({ key: null, attributes: { username: "victim" } });
+      const session = await auth.createSession({ userId: user.userId, attributes: {} });
+      return { auth, token: session.token! };
+    }
+
+    /** Ends the pool's server processes from another connection, as a restart or a DBA would. */
+    async function terminatePoolBackends(): Promise<number> {
+      const { rows } = await operator.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`,
+        [applicationName],
+      );
+      return rows.length;
+    }
+
+    it("a connection terminated mid-query fails with AUTH_DATABASE_FAILURE, not a sign-out", async () => {
+      const { auth, token } = await signedIn();
+      await operator.query("BEGIN");
+      await operator.query(
+        `LOCK TABLE "${database.schema}"."user_session" IN ACCESS EXCLUSIVE MODE`,
+      );
+      const validation = codeOf(auth.validateSession(token));
+      await vi.waitFor(
+        async () => {
+          const { rows } = await operator.query(
+            `SELECT 1 FROM pg_stat_activity
+            WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+            [applicationName],
+          );
+          expect(rows).toHaveLength(1);
+        },
+        { timeout: 5_000, interval: 20 },
+      );
+
+      expect(await terminatePoolBackends()).toBeGreaterThan(0);
+      const code = await validation;
+      await operator.query("ROLLBACK");
+
+      expect(code).toBe("AUTH_DATABASE_FAILURE");
+      expect((await auth.validateSession(token)).state).toBe("active");
+    });
+
+    it("the pool replaces connections terminated while idle, by itself", async () => {
+      const { auth, token } = await signedIn();
+      await Promise.all([auth.validateSession(token), auth.validateSession(token)]);
+
+      expect(await terminatePoolBackends()).toBeGreaterThan(0);
+      const first = await codeOf(auth.validateSession(token));
+
+      expect(["resolved", "AUTH_DATABASE_FAILURE"]).toContain(first);
+      expect((await auth.validateSession(token)).state).toBe("active");
+    });
+
+    it("a server that is down fails promptly with AUTH_DATABASE_FAILURE", async () => {
+      const unused = net.createServer();
+      await new Promise<void>((resolve) => unused.listen(0, "127.0.0.1", resolve));
+      const port = (unused.address() as net.AddressInfo).port;
+      await new Promise((resolve) => unused.close(resolve));
+      const pool = new pg.Pool({
+        host: "127.0.0.1",
+        port,
+        user: "postgres",
+        connectionTimeoutMillis: 1_000,
+      });
+      const started = performance.now();
+
+      const failure = postgres(pool).getSessionAndUser!(randomUUID());
+
+      await expect(failure).rejects.toMatchObject({ code: "AUTH_DATABASE_FAILURE" });
+      expect(await codeOf(postgres(pool).setUser({ id: "x" }, null))).toBe("AUTH_DATABASE_FAILURE");
+      expect(performance.now() - started).toBeLessThan(2_000);
+      await pool.end();
     });
   });
 
