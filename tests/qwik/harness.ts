@@ -3,7 +3,7 @@ import {
   requestHandler,
   type ServerRequestEvent,
 } from "@builder.io/qwik-city/middleware/request-handler";
-// @ts-expect-error: the route table of tests/qwik/routes, made by the qwikCity() plugin.
+// The route table of tests/qwik/routes, made by the qwikCity() plugin.
 import qwikCityPlan from "@qwik-city-plan";
 
 /** The origin the test requests are addressed to. */
@@ -16,6 +16,8 @@ export interface QwikResponse {
   body: string;
   /** The parsed body: JSON, or the deserialized `q-data.json` payload. */
   data: any;
+  /** What a handler threw, when the request ended with an error. */
+  error: unknown;
 }
 
 // Page renders are never needed: the tests request q-data.json, endpoints and guarded pages.
@@ -31,7 +33,7 @@ export async function send(
 ): Promise<QwikResponse> {
   const url = new URL(path, ORIGIN);
   const request = new Request(url, init);
-  let result: Omit<QwikResponse, "body" | "data"> | null = null;
+  let result: Omit<QwikResponse, "body" | "data" | "error"> | null = null;
   const chunks: Uint8Array[] = [];
 
   const serverRequestEvent: ServerRequestEvent<void> = {
@@ -57,16 +59,15 @@ export async function send(
   );
   if (!run) throw new Error(`no route for ${path}`);
   const error = await run.completion;
-  if (error) throw error;
   if (!result) throw new Error(`no response for ${path}`);
 
   const body = Buffer.concat(chunks).toString("utf8");
-  const settled = result as Omit<QwikResponse, "body" | "data">;
+  const settled = result as Omit<QwikResponse, "body" | "data" | "error">;
   const type = settled.headers.get("content-type") ?? "";
   let data: unknown = undefined;
   if (path.includes("q-data.json") && type.includes("json")) data = _deserializeData(body);
   else if (type.includes("json") && body) data = JSON.parse(body);
-  return { ...settled, body, data };
+  return { ...settled, body, data, error };
 }
 
 /** A `q-data.json` POST that runs the action `actionId` with form fields. */
