@@ -492,12 +492,12 @@ export function describeRequestHandling(name: string, driver: Driver): void {
       expect(database.count).toBe(1);
     });
 
-    it("writes the configured cookie attributes exactly (Secure, SameSite, Domain, Path)", async () => {
+    it("writes the configured cookie attributes exactly (Secure, SameSite, Domain, Path, Max-Age)", async () => {
       const custom = withAuth({
         env: "PROD",
         sessionCookie: {
           name: "sid",
-          attributes: { sameSite: "strict", domain: "example.test", path: "/app" },
+          attributes: { sameSite: "strict", domain: "example.test", path: "/app", maxAge: 3600 },
         },
       });
       const user = await custom.createUser({ key: null, attributes: {} });
@@ -516,6 +516,7 @@ export function describeRequestHandling(name: string, driver: Driver): void {
             domain: "example.test",
             path: "/app",
             expires: result.idlePeriodExpiresAt.toUTCString(),
+            "max-age": "3600",
             httponly: true,
             secure: true,
             samesite: "Strict",

@@ -1,11 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Auth } from "../../src/core/auth.js";
 import type { Cookie } from "../../src/core/cookie.js";
 import { LuciaError } from "../../src/core/errors.js";
 import { lucia as luciaMiddleware } from "../../src/middleware/lucia.js";
-import { countedDatabase, createAuth, signedInSession, type CountedDatabase } from "./fixture.js";
+import {
+  countedDatabase,
+  createAuth,
+  DAY,
+  signedInSession,
+  type CountedDatabase,
+} from "./fixture.js";
 
-const URL_ = "http://localhost:3000/";
+const REQUEST_URL = "http://localhost:3000/";
 
 describe("AuthRequest", () => {
   let database: CountedDatabase;
@@ -14,7 +20,7 @@ describe("AuthRequest", () => {
 
   const handle = (headers: Record<string, string> = {}) =>
     auth.handleRequest({
-      request: { method: "GET", url: URL_, headers: new Headers(headers) },
+      request: { method: "GET", url: REQUEST_URL, headers: new Headers(headers) },
       setCookie: (cookie: Cookie) => setCookies.push(cookie.serialize()),
     });
 
@@ -23,7 +29,10 @@ describe("AuthRequest", () => {
     auth = createAuth(database, { middleware: luciaMiddleware() });
     setCookies = [];
   });
-  afterEach(() => database.close());
+  afterEach(() => {
+    vi.useRealTimers();
+    database.close();
+  });
 
   it("handleRequest() does no database call and writes no cookie", async () => {
     const session = await signedInSession(auth);
@@ -33,6 +42,31 @@ describe("AuthRequest", () => {
 
     expect(database.count).toBe(0);
     expect(setCookies).toEqual([]);
+  });
+
+  it("renews an idle session once when two requests use it at the same time", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const createdAt = Date.UTC(2026, 0, 1);
+    vi.setSystemTime(createdAt);
+    const session = await signedInSession(auth);
+    vi.setSystemTime(createdAt + DAY + 1);
+    database.reset();
+
+    const sessions = await Promise.all([
+      handle({ cookie: `auth_session=${session.token}` }).validate(),
+      handle({ cookie: `auth_session=${session.token}` }).validate(),
+    ]);
+
+    const updates = database.log.filter((sql) => sql.startsWith("UPDATE"));
+    expect(updates).toHaveLength(1);
+    expect(database.count).toBe(3);
+    expect(sessions.map((renewed) => renewed?.sessionId)).toEqual([
+      session.sessionId,
+      session.sessionId,
+    ]);
+    expect(sessions[1]?.idlePeriodExpiresAt).toEqual(sessions[0]?.idlePeriodExpiresAt);
+    expect(setCookies).toHaveLength(2);
+    expect(setCookies[1]).toBe(setCookies[0]);
   });
 
   it("finds the session cookie among other cookies", async () => {
