@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { Cookie } from "../core/cookie.js";
+import { LuciaError } from "../core/errors.js";
 import type { HeaderReader } from "../core/request-context.js";
 
 /** Reads Node's lower-cased header record through the `get(name)` of a `Headers` object. */
@@ -24,6 +25,13 @@ const written = new WeakMap<ServerResponse, string>();
  * so each cookie stays its own entry of the list.
  */
 export function appendSetCookie(response: ServerResponse, cookie: Cookie): void {
+  if (response.headersSent) {
+    throw new LuciaError(
+      "AUTH_INVALID_REQUEST",
+      `the response was already sent, so the ${cookie.name} cookie cannot be set: ` +
+        "validate or set the session before writing the response",
+    );
+  }
   const header = cookie.serialize();
   const current = response.getHeader("set-cookie");
   const values =

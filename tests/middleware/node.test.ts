@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { Agent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Auth } from "../../src/core/auth.js";
+import { LuciaError } from "../../src/core/errors.js";
 import { node } from "../../src/middleware/node.js";
 import {
   countedDatabase,
@@ -86,6 +87,30 @@ describe("node()", () => {
     expect(late).toHaveLength(2);
     expect(parseSetCookie(late[0]!).value).toBe("");
     expect(late[1]).toBe("late=1; Path=/");
+  });
+
+  it("refuses to set the cookie once the response is sent, saying why", async () => {
+    const session = await signedInSession(auth);
+    let failure: unknown = null;
+    const local = createServer((request, response) => {
+      const authRequest = auth.handleRequest(request, response);
+      response.end("early");
+      try {
+        authRequest.setSession(session);
+      } catch (error) {
+        failure = error;
+      }
+    });
+    await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
+    const { port } = local.address() as AddressInfo;
+
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    await new Promise((resolve) => local.close(resolve));
+
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(failure).toBeInstanceOf(LuciaError);
+    expect((failure as LuciaError).code).toBe("AUTH_INVALID_REQUEST");
+    expect((failure as LuciaError).message).toMatch(/before writing the response/);
   });
 
   it("builds the URL from the Host header: a POST from that origin keeps its session", async () => {
