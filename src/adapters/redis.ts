@@ -4,6 +4,7 @@
  * Written for ioredis 5: it ships ESM-friendly TypeScript types, reconnects by itself with
  * backoff, and runs Lua scripts and pipelines. node-redis (`redis` 4/5) is accepted through the
  * same one-method interface (`sendCommand`), as every call here is a raw command.
+ * LIMITATION: the test suite runs ioredis only; node-redis is accepted but not tested.
  *
  * Layout, under a prefix (default `qwik_lucia:`):
  * - `<prefix>session:<id>`: the session row as JSON, expiring at its `idle_expires` (`PXAT`,
@@ -114,7 +115,8 @@ const MAX_REPLACE_ATTEMPTS = 10;
  * The Redis session store.
  *
  * @example
- * const client = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 2000 });
+ * // Fail a command promptly while Redis is down (the defaults wait ~10 s); see docs/deploy.md.
+ * const client = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 2_000 });
  * export const auth = lucia({ adapter: { user: postgres(pool), session: redis(client) } });
  */
 export function redis(client: RedisClient, options: RedisSessionOptions = {}): SessionAdapter {
