@@ -48,6 +48,24 @@ export function validationCases(h: Harness): void {
     expect(result[1]).toBe(result[0]);
   });
 
+  it("validateUser() makes one database call when called twice in sequence, then in parallel", async () => {
+    const session = await h.validSession();
+
+    const { result } = await driver.run(
+      h.auth,
+      { headers: cookieHeader(session.token!) },
+      async (authRequest) => [
+        await authRequest.validateUser(),
+        await authRequest.validateUser(),
+        ...(await Promise.all([authRequest.validateUser(), authRequest.validateUser()])),
+      ],
+    );
+
+    expect(h.database.count).toBe(1);
+    expect(result[0]?.user?.userId).toBe(session.userId);
+    expect(new Set(result).size).toBe(1);
+  });
+
   it("validate() after validateUser() answers from its result without a database call", async () => {
     const session = await h.validSession();
 
