@@ -21,5 +21,8 @@ const server = createServer((request, response) => {
 });
 
 server.listen(port, host, () => {
-  process.stdout.write(`example app listening on http://${host}:${port}\n`);
+  // The real port: with PORT=0 the system picks a free one (the browser tests do).
+  const address = server.address();
+  const actual = typeof address === "object" && address ? address.port : port;
+  process.stdout.write(`example app listening on http://${host}:${actual}\n`);
 });
