@@ -33,6 +33,7 @@ async function main(): Promise<void> {
 
   const { createSqliteFixture } = await import("./sqlite-fixture.js");
   const { validationBenchmark } = await import("./validation.js");
+  const { statementsBenchmark } = await import("./statements.js");
 
   console.log("creating the SQLite data…");
   const fixture = await createSqliteFixture();
@@ -40,6 +41,10 @@ async function main(): Promise<void> {
     {
       title: "1. Session validation in process (SQLite)",
       run: () => validationBenchmark(fixture, { quick }),
+    },
+    {
+      title: "2. SQL statements per request (Qwik City, three loaders)",
+      run: () => statementsBenchmark(fixture),
     },
   ];
 
