@@ -155,7 +155,11 @@ export function postgres(pool: Pool, tables: Partial<PostgresTableNames> = {}): 
 
   const setUser = async (userRow: UserSchema, keyRow: KeySchema | null): Promise<void> => {
     const client = await pool.connect();
+    // The pool listens for errors of idle clients only: a connection lost while this one is
+    // checked out would be thrown at the process without a listener of our own.
     let broken: Error | undefined;
+    const onError = (error: Error): void => void (broken ??= error);
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       await insert(client, user, userRow).catch((error: unknown) => {
@@ -169,9 +173,11 @@ export function postgres(pool: Pool, tables: Partial<PostgresTableNames> = {}): 
       await client.query("COMMIT");
     } catch (error) {
       // A connection that cannot roll back is destroyed, not returned to the pool.
-      await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+      await client.query("ROLLBACK").catch((rollbackError: Error) => (broken ??= rollbackError));
       throw error;
     } finally {
+      // A broken client keeps the listener: it may still report errors while it closes.
+      if (!broken) client.off("error", onError);
       client.release(broken);
     }
   };

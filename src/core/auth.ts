@@ -59,6 +59,9 @@ export interface CreateKeyOptions {
   password: string | null;
 }
 
+/** How many recent renewals the engine remembers (a few hundred bytes each). */
+const RECENT_RENEWALS = 1000;
+
 const USER_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 function generateUserId(): string {
@@ -114,7 +117,10 @@ export class Auth<C extends Configuration = Configuration> {
   readonly #getUserAttributes: (user: DatabaseUser) => object;
   readonly #getSessionAttributes: (session: DatabaseSession) => object;
   readonly #passwordHash: PasswordHash;
-  readonly #renewals = new Map<string, Promise<SessionRenewal | null>>();
+  // Renewals in flight and recently done, by session id and the `active_expires` they replaced:
+  // a validation that read the row before a renewal finished (its query queued behind others)
+  // reuses that renewal instead of trying another.
+  readonly #renewals = new Map<string, { from: number; renewal: Promise<SessionRenewal | null> }>();
   #dummyHash: Promise<string> | null = null;
   /** The origin-check settings, or null when `csrfProtection: false`. */
   readonly csrfProtection: CsrfProtection | null;
@@ -456,23 +462,31 @@ export class Auth<C extends Configuration = Configuration> {
    * meanwhile (signed out) stays deleted.
    */
   #renew(row: SessionSchema, now: number): Promise<SessionRenewal | null> {
-    const pending = this.#renewals.get(row.id);
-    if (pending) return pending;
+    const known = this.#renewals.get(row.id);
+    if (known && known.from === row.active_expires) return known.renewal;
     const renewal = this.#expiriesFrom(now);
-    const renewing = (async (): Promise<SessionRenewal | null> => {
+    const entry = {
+      from: row.active_expires,
+      renewal: Promise.resolve<SessionRenewal | null>(null),
+    };
+    entry.renewal = (async (): Promise<SessionRenewal | null> => {
       try {
         if (await this.#sessions.renewSession(row.id, renewal, row.active_expires)) return renewal;
         const current = await this.#sessions.getSession(row.id);
         if (!current || stateAt(current, Date.now()) === "dead") return null;
         return { active_expires: current.active_expires, idle_expires: current.idle_expires };
       } catch (error) {
+        if (this.#renewals.get(row.id) === entry) this.#renewals.delete(row.id);
         throw databaseFailure(error);
-      } finally {
-        this.#renewals.delete(row.id);
       }
     })();
-    this.#renewals.set(row.id, renewing);
-    return renewing;
+    // Re-inserted, so the map's order is by age and the oldest entry goes first.
+    this.#renewals.delete(row.id);
+    this.#renewals.set(row.id, entry);
+    if (this.#renewals.size > RECENT_RENEWALS) {
+      this.#renewals.delete(this.#renewals.keys().next().value as string);
+    }
+    return entry.renewal;
   }
 
   async #hashPassword(password: string | null): Promise<string | null> {

@@ -251,6 +251,7 @@ if (!service.available) {
     const applicationName = `qwik_lucia_test_${process.pid}_victim`;
     let database: TestDatabase;
     let operator: pg.Client;
+    const terminated = new Set<number>();
 
     beforeAll(async () => {
       database = await openTestDatabase({ application_name: applicationName });
@@ -273,27 +274,15 @@ if (!service.available) {
     /** Ends the pool's server processes from another connection, as a restart or a DBA would. */
     async function terminatePoolBackends(): Promise<number> {
       const { rows } = await operator.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`,
+        `SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`,
         [applicationName],
       );
+      for (const row of rows) terminated.add(row.pid);
       return rows.length;
     }
 
-    async function livePoolBackends(): Promise<number> {
-      const { rows } = await operator.query(
-        `SELECT count(*)::int AS count FROM pg_stat_activity WHERE application_name = $1`,
-        [applicationName],
-      );
-      return rows[0].count;
-    }
-
-    it("a connection terminated mid-query fails with AUTH_DATABASE_FAILURE, not a sign-out", async () => {
-      const { auth, token } = await signedIn();
-      await operator.query("BEGIN");
-      await operator.query(
-        `LOCK TABLE "${database.schema}"."user_session" IN ACCESS EXCLUSIVE MODE`,
-      );
-      const validation = codeOf(auth.validateSession(token));
+    /** Waits until one of the pool's queries is waiting on a lock held by `operator`. */
+    async function waitForBlockedQuery(): Promise<void> {
       await vi.waitFor(
         async () => {
           const { rows } = await operator.query(
@@ -305,6 +294,31 @@ if (!service.available) {
         },
         { timeout: 5_000, interval: 20 },
       );
+    }
+
+    /** Resolves once every terminated backend is gone and the pool holds only live clients. */
+    async function waitForPoolToSettle(): Promise<void> {
+      await vi.waitFor(
+        async () => {
+          const { rows } = await operator.query(
+            `SELECT pid FROM pg_stat_activity WHERE application_name = $1`,
+            [applicationName],
+          );
+          expect(rows.filter((row) => terminated.has(row.pid))).toEqual([]);
+          expect(database.pool.totalCount).toBe(rows.length);
+        },
+        { timeout: 5_000, interval: 20 },
+      );
+    }
+
+    it("a connection terminated mid-query fails with AUTH_DATABASE_FAILURE, not a sign-out", async () => {
+      const { auth, token } = await signedIn();
+      await operator.query("BEGIN");
+      await operator.query(
+        `LOCK TABLE "${database.schema}"."user_session" IN ACCESS EXCLUSIVE MODE`,
+      );
+      const validation = codeOf(auth.validateSession(token));
+      await waitForBlockedQuery();
 
       expect(await terminatePoolBackends()).toBeGreaterThan(0);
       const code = await validation;
@@ -314,6 +328,29 @@ if (!service.available) {
       expect((await auth.validateSession(token)).state).toBe("active");
     });
 
+    it("a connection lost inside createUser's transaction leaves no half-written user", async () => {
+      const auth = lucia({ adapter: database.adapter, env: "DEV" });
+      const userId = `user-${randomUUID()}`;
+      await operator.query("BEGIN");
+      await operator.query(`LOCK TABLE "${database.schema}"."user_key" IN ACCESS EXCLUSIVE MODE`);
+      const creation = codeOf(
+        auth.createUser({
+          userId,
+          key: { providerId: "username", providerUserId: userId, password: null },
+          attributes: { username: "half" },
+        }),
+      );
+      await waitForBlockedQuery();
+
+      await terminatePoolBackends();
+      const code = await creation;
+      await operator.query("ROLLBACK");
+
+      expect(code).toBe("AUTH_DATABASE_FAILURE");
+      expect(await database.adapter.getUser(userId)).toBeNull();
+      expect(await database.adapter.getKey(`username:${userId}`)).toBeNull();
+    });
+
     it("the pool replaces connections terminated while idle, by itself", async () => {
       const { auth, token } = await signedIn();
       await Promise.all([auth.validateSession(token), auth.validateSession(token)]);
@@ -321,10 +358,7 @@ if (!service.available) {
       expect(await terminatePoolBackends()).toBeGreaterThan(0);
       const rightAfter = await codeOf(auth.validateSession(token));
       // The pool drops each client as soon as its connection reports the termination.
-      await vi.waitFor(
-        async () => expect(database.pool.totalCount).toBe(await livePoolBackends()),
-        { timeout: 5_000, interval: 20 },
-      );
+      await waitForPoolToSettle();
 
       expect(["resolved", "AUTH_DATABASE_FAILURE"]).toContain(rightAfter);
       expect((await auth.validateSession(token)).state).toBe("active");
