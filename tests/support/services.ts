@@ -46,5 +46,7 @@ export async function requireService(name: Service["name"]): Promise<Service> {
   if (!available && process.env["CI"] === "true") {
     throw new Error(`${skipReason} (CI=true: these tests must run)`);
   }
+  // The default reporter shows only a count of skipped tests: say why, once per file.
+  if (!available) console.warn(`Skipping: ${skipReason}`);
   return { name, available, skipReason };
 }
