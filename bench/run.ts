@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   const { createSqliteFixture } = await import("./sqlite-fixture.js");
   const { validationBenchmark } = await import("./validation.js");
   const { statementsBenchmark } = await import("./statements.js");
+  const { httpBenchmark } = await import("./http.js");
 
   console.log("creating the SQLite data…");
   const fixture = await createSqliteFixture();
@@ -45,6 +46,10 @@ async function main(): Promise<void> {
     {
       title: "2. SQL statements per request (Qwik City, three loaders)",
       run: () => statementsBenchmark(fixture),
+    },
+    {
+      title: "3. HTTP: the built example app",
+      run: () => httpBenchmark({ quick }),
     },
   ];
 
