@@ -85,16 +85,21 @@ export function postgres(pool: Pool, tables: Partial<PostgresTableNames> = {}): 
   // A named statement whose tables changed shape (a column added) fails on every connection
   // that prepared it ("cached plan must not change result type", 0A000): rename and retry.
   let generation = 0;
+  const statementNames = new Map<string, string>();
+  const nameOf = (text: string): string => {
+    let name = statementNames.get(text);
+    if (name === undefined) statementNames.set(text, (name = statementName(text)));
+    return `${name}_${generation}`;
+  };
   const prepared = async (
     config: QueryConfig | QueryArrayConfig,
   ): Promise<{ rows: unknown[]; fields: FieldDef[]; rowCount: number | null }> => {
-    const name = `${statementName(config.text)}_${generation}`;
     try {
-      return await pool.query({ ...config, name } as QueryConfig);
+      return await pool.query({ ...config, name: nameOf(config.text) } as QueryConfig);
     } catch (error) {
       if ((error as { code?: unknown }).code !== "0A000") throw error;
       generation++;
-      return await pool.query({ ...config, name: `${name}_${generation}` } as QueryConfig);
+      return await pool.query({ ...config, name: nameOf(config.text) } as QueryConfig);
     }
   };
   const rows = async <R = Row>(text: string, values: unknown[]): Promise<R[]> => {

@@ -266,6 +266,21 @@ if (!redisService.available) {
       expect(await sessions.getSession(row.id)).toEqual(row);
     });
 
+    it("deleteDeadSessions of every user touches only keys under its own prefix", async () => {
+      const otherPrefix = testPrefix();
+      const other = redis(client, { prefix: otherPrefix });
+      const mine = sessionRow(randomUUID(), 5 * MINUTE);
+      const theirs = sessionRow(randomUUID(), 5 * MINUTE);
+      await sessions.setSession(mine);
+      await other.setSession(theirs);
+
+      await sessions.deleteDeadSessions(mine.idle_expires);
+
+      expect(await sessions.getSession(mine.id)).toBeNull();
+      expect(await other.getSession(theirs.id)).toEqual(theirs);
+      await removeKeys(client, otherPrefix);
+    });
+
     it("refuses a client with ioredis's keyPrefix option, naming the option to use", () => {
       const prefixed = new Redis(REDIS_URL, { keyPrefix: "app:", lazyConnect: true });
 
