@@ -231,6 +231,21 @@ if (!redisService.available) {
       for (const row of rows) expect(await sessions.getSession(row.id)).toBeNull();
     });
 
+    /** Runs `meanwhile` (another server's write) between this adapter's read and its write. */
+    function interleave(meanwhile: () => Promise<void>): { happened: () => boolean } {
+      const original = client.call.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      let happened = false;
+      const call = vi.spyOn(client, "call").mockImplementation((async (...args: unknown[]) => {
+        if (args[0] === "EVALSHA" && !happened) {
+          happened = true;
+          call.mockRestore();
+          await meanwhile();
+        }
+        return original(...args);
+      }) as never);
+      return { happened: () => happened };
+    }
+
     it("renewSession keeps an attribute update made since the session was read", async () => {
       const row = { ...sessionRow(randomUUID(), 10 * MINUTE), created_at: 1 };
       await sessions.setSession(row);
@@ -238,23 +253,29 @@ if (!redisService.available) {
         active_expires: row.active_expires + 1,
         idle_expires: row.idle_expires + 1,
       };
-      // Another server updates the session between this server's read and its write.
-      const original = client.call.bind(client) as (...args: unknown[]) => Promise<unknown>;
-      let interleaved = false;
-      const call = vi.spyOn(client, "call").mockImplementation((async (...args: unknown[]) => {
-        if (args[0] === "EVALSHA" && !interleaved) {
-          interleaved = true;
-          call.mockRestore();
-          await sessions.updateSession(row.id, { created_at: 2 });
-        }
-        return original(...args);
-      }) as never);
+      const race = interleave(() => sessions.updateSession(row.id, { created_at: 2 }));
 
       const renewed = await sessions.renewSession(row.id, renewal, row.active_expires);
 
-      expect(interleaved).toBe(true);
+      expect(race.happened()).toBe(true);
       expect(renewed).toBe(true);
       expect(await sessions.getSession(row.id)).toMatchObject({ ...renewal, created_at: 2 });
+    });
+
+    it("renewSession never re-creates a session deleted since it was read", async () => {
+      const row = sessionRow(randomUUID(), 10 * MINUTE);
+      await sessions.setSession(row);
+      const renewal = {
+        active_expires: row.active_expires + 1,
+        idle_expires: row.idle_expires + 1,
+      };
+      const race = interleave(() => sessions.deleteSession(row.id));
+
+      const renewed = await sessions.renewSession(row.id, renewal, row.active_expires);
+
+      expect(race.happened()).toBe(true);
+      expect(renewed).toBe(false);
+      expect(await client.exists(`${prefix}session:${row.id}`)).toBe(0);
     });
 
     it("loads its scripts again after Redis forgot them (restart, SCRIPT FLUSH)", async () => {
