@@ -53,7 +53,7 @@ describe("node()", () => {
     database.close();
   });
 
-  it("appends to Set-Cookie values written before and after, and replaces only its own", async () => {
+  it("keeps the app's Set-Cookie values and replaces only its own", async () => {
     const session = await signedInSession(auth);
 
     const { setCookies } = await driver.run(auth, {}, async (authRequest) => {

@@ -6,7 +6,7 @@ import { cookieHeader, expectRemoval, type Harness } from "./request-suite.js";
 export function sessionCases(h: Harness): void {
   const { driver } = h;
 
-  it("setSession(session) writes the cookie and the next validate() returns it without a call", async () => {
+  it("setSession(session) writes the cookie; validate() then answers without a call", async () => {
     const user = await h.auth.createUser({ key: null, attributes: {} });
 
     const { result, setCookies } = await driver.run(h.auth, {}, async (authRequest) => {
@@ -32,7 +32,7 @@ export function sessionCases(h: Harness): void {
     });
   });
 
-  it("setSession(null) removes the cookie and the next validate() resolves null without a call", async () => {
+  it("setSession(null) removes the cookie; validate() then answers null, no call", async () => {
     const session = await h.validSession();
 
     const { result, setCookies } = await driver.run(
@@ -49,7 +49,7 @@ export function sessionCases(h: Harness): void {
     expectRemoval(setCookies);
   });
 
-  it("signs out with invalidateSession() and setSession(null): the old cookie no longer works", async () => {
+  it("sign-out (invalidateSession + setSession(null)) kills the old cookie", async () => {
     const session = await h.validSession();
 
     const signOut = await driver.run(
@@ -72,7 +72,7 @@ export function sessionCases(h: Harness): void {
     expectRemoval(later.setCookies);
   });
 
-  it("a renewal still in flight when setSession(null) is called does not bring the cookie back", async () => {
+  it("a renewal in flight during setSession(null) does not restore the cookie", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const createdAt = Date.UTC(2026, 0, 1);
     vi.setSystemTime(createdAt);
@@ -94,7 +94,7 @@ export function sessionCases(h: Harness): void {
     expectRemoval(setCookies);
   });
 
-  it("a failed validation still in flight when setSession(session) is called keeps the new cookie", async () => {
+  it("a failing validation in flight during setSession(session) keeps its cookie", async () => {
     const user = await h.auth.createUser({ key: null, attributes: {} });
     const fresh = await h.auth.createSession({ userId: user.userId, attributes: {} });
     const stale = fresh.token!.replace(/^./, (c) => (c === "A" ? "B" : "A"));
@@ -116,7 +116,7 @@ export function sessionCases(h: Harness): void {
     expect(parseSetCookie(setCookies[0]!).value).toBe(fresh.token);
   });
 
-  it("validateBearerToken() has its own cache and leaves the cookie and validate() alone", async () => {
+  it("validateBearerToken() has its own cache and leaves the cookie alone", async () => {
     const cookieSession = await signedInSession(h.auth);
     const bearerSession = await h.validSession();
 
@@ -147,7 +147,7 @@ export function sessionCases(h: Harness): void {
     expect(setCookies).toEqual([]);
   });
 
-  it("validateBearerToken() with an unknown token resolves null and removes no cookie", async () => {
+  it("validateBearerToken() with an unknown token: null, no cookie removed", async () => {
     const session = await h.validSession();
 
     const { result, setCookies } = await driver.run(
@@ -165,7 +165,7 @@ export function sessionCases(h: Harness): void {
     expect(setCookies).toEqual([]);
   });
 
-  it("ignores the cookie of a cross-origin POST and keeps it (signed out, not signed off)", async () => {
+  it("a cross-origin POST is signed out, and its cookie is kept", async () => {
     const session = await h.validSession();
 
     const { result, setCookies } = await driver.run(
@@ -195,7 +195,7 @@ export function sessionCases(h: Harness): void {
     expect(h.database.count).toBe(1);
   });
 
-  it("writes the configured cookie attributes exactly (Secure, SameSite, Domain, Path)", async () => {
+  it("writes Secure, SameSite, Domain and Path exactly as configured", async () => {
     const custom = h.withAuth({
       env: "PROD",
       sessionCookie: {

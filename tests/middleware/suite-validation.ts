@@ -7,7 +7,7 @@ import { cookieHeader, expectRemoval, type Harness } from "./request-suite.js";
 export function validationCases(h: Harness): void {
   const { driver } = h;
 
-  it("resolves null with no database call and no cookie when there is no session cookie", async () => {
+  it("without a session cookie: null, no database call, no cookie", async () => {
     h.database.reset();
 
     const { result, setCookies } = await driver.run(h.auth, {}, (authRequest) =>
@@ -48,7 +48,7 @@ export function validationCases(h: Harness): void {
     expect(result[1]).toBe(result[0]);
   });
 
-  it("validateUser() makes one database call when called twice in sequence, then in parallel", async () => {
+  it("validateUser() twice in sequence, then in parallel, is one call", async () => {
     const session = await h.validSession();
 
     const { result } = await driver.run(
@@ -66,7 +66,7 @@ export function validationCases(h: Harness): void {
     expect(new Set(result).size).toBe(1);
   });
 
-  it("validate() after validateUser() answers from its result without a database call", async () => {
+  it("validate() after validateUser() answers without a database call", async () => {
     const session = await h.validSession();
 
     const { result } = await driver.run(
@@ -83,7 +83,7 @@ export function validationCases(h: Harness): void {
     expect(result.session?.sessionId).toBe(session.sessionId);
   });
 
-  it("validateUser() after validate() costs no second statement (the join returned the user)", async () => {
+  it("validateUser() after validate() costs no second statement", async () => {
     const session = await h.validSession();
 
     const { result } = await driver.run(
@@ -133,7 +133,7 @@ export function validationCases(h: Harness): void {
     expect(row.idle_expires).toBe(expectedIdleExpiry.getTime());
   });
 
-  it("resolves null and removes a dead session's cookie once, even when validated again", async () => {
+  it("a dead session: null, and its cookie removed once, even if asked again", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const createdAt = Date.UTC(2026, 0, 1);
     vi.setSystemTime(createdAt);
@@ -183,7 +183,7 @@ export function validationCases(h: Harness): void {
     expectRemoval(setCookies);
   });
 
-  it("rejects with AUTH_DATABASE_FAILURE, keeps the cookie, and retries after recovery", async () => {
+  it("a database failure rejects, keeps the cookie, and is retried later", async () => {
     const session = await h.validSession();
 
     const { result, setCookies } = await driver.run(
@@ -213,7 +213,7 @@ export function validationCases(h: Harness): void {
     expect(setCookies).toEqual([]);
   });
 
-  it("rejects with AUTH_DATABASE_FAILURE when the connection is closed, without a cookie", async () => {
+  it("a closed connection rejects with AUTH_DATABASE_FAILURE, no cookie", async () => {
     const session = await h.validSession();
 
     const { result, setCookies } = await driver.run(

@@ -51,7 +51,7 @@ describe("sveltekit()", () => {
     expect(typeof fromHook).toBe("function");
   });
 
-  it("writes Secure: false explicitly over http, where SvelteKit's default would add it", async () => {
+  it("writes Secure: false over http, overriding SvelteKit's default", async () => {
     const database = countedDatabase();
     const auth = createAuth(database, { middleware: sveltekit() });
     const session = await signedInSession(auth);

@@ -79,7 +79,7 @@ describe("AuthRequest", () => {
     expect(found?.sessionId).toBe(session.sessionId);
   });
 
-  it("parallel calls during a database failure all reject, and one later call retries", async () => {
+  it("parallel calls during a database failure reject; a later call retries", async () => {
     const session = await signedInSession(auth);
     const authRequest = handle({ cookie: `auth_session=${session.token}` });
     database.breakSessions();
@@ -117,7 +117,7 @@ describe("AuthRequest", () => {
     expect(setCookies).toEqual([]);
   });
 
-  it("validateBearerToken() resolves null without a lookup for a missing or malformed header", async () => {
+  it("validateBearerToken(): null, no lookup, for a missing or bad header", async () => {
     database.reset();
 
     const missing = await handle().validateBearerToken();
@@ -140,7 +140,7 @@ describe("AuthRequest", () => {
     expect(database.count).toBe(2);
   });
 
-  it("validate() after an invalidated session in another request reflects it on a new lookup", async () => {
+  it("invalidate() picks up a sign-out made elsewhere", async () => {
     const session = await signedInSession(auth);
     const authRequest = handle({ cookie: `auth_session=${session.token}` });
     expect((await authRequest.validate())?.sessionId).toBe(session.sessionId);

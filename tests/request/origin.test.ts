@@ -61,7 +61,7 @@ describe("origin check on the session cookie", () => {
     expect(database.count).toBe(1);
   });
 
-  it("treats a cross-origin POST as signed out, without a lookup and without removing the cookie", async () => {
+  it("a cross-origin POST: signed out, no lookup, cookie kept", async () => {
     const auth = authWith();
     await signedIn(auth);
 
