@@ -1,8 +1,8 @@
 import type { Middleware } from "../core/request-context.js";
 
 /**
- * A standard `Request` (Fetch API handlers: Hono, Bun, Deno, Cloudflare Workers, Next.js
- * route handlers). A `Request` has no response to write to, so cookies are not set for you:
+ * A standard `Request` (Fetch API handlers: Hono, Bun, Deno, Next.js route handlers). A
+ * `Request` has no response to write to, so cookies are not set for you:
  * after validating or calling `setSession`, copy `authRequest.getSetCookieHeaders()` onto the
  * `Response` you return.
  *
