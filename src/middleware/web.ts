@@ -2,9 +2,9 @@ import type { Middleware } from "../core/request-context.js";
 
 /**
  * A standard `Request` (Fetch API handlers: Hono, Bun, Deno, Next.js route handlers). A
- * `Request` has no response to write to, so cookies are not set for you:
- * after validating or calling `setSession`, copy `authRequest.getSetCookieHeaders()` onto the
- * `Response` you return.
+ * `Request` has no response to write to, so cookies are not set for you: after validating or
+ * calling `setSession`, copy `authRequest.getSetCookieHeaders()` onto the `Response` you
+ * return.
  *
  * @example
  * const authRequest = auth.handleRequest(request);
