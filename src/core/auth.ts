@@ -227,7 +227,7 @@ export class Auth<C extends Configuration = Configuration> {
       return toKey(row);
     }
     if (password === null) throw new LuciaError("AUTH_INVALID_PASSWORD");
-    // Lucia v1 stored bcrypt hashes; they cannot be checked, only replaced.
+    // LIMITATION: Lucia v1's bcrypt hashes cannot be checked, only replaced (as in Lucia v2).
     if (hash.startsWith("$2a")) throw new LuciaError("AUTH_OUTDATED_PASSWORD");
     if (!(await this.#passwordHash.validate(password, hash))) {
       throw new LuciaError("AUTH_INVALID_PASSWORD");
@@ -307,6 +307,7 @@ export class Auth<C extends Configuration = Configuration> {
    * then `fresh: true`), or `AUTH_INVALID_SESSION_ID` for a malformed, unknown or dead token.
    */
   async validateSession(token: string): Promise<SessionOf<C>> {
+    // LIMITATION: Lucia v2's plaintext session ids match no stored hash: its users sign in again.
     if (!isWellFormedToken(token)) throw new LuciaError("AUTH_INVALID_SESSION_ID");
     const [row, userRow] = await this.#getSessionAndUser(hashSessionToken(token));
     if (!row) throw new LuciaError("AUTH_INVALID_SESSION_ID");

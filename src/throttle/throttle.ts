@@ -37,6 +37,8 @@ export class SignInThrottle {
   readonly #maxDelayMs: number;
   readonly #trustedProxies: Set<string>;
   /** Attempts on one id run one after another, so parallel guesses see each other's failures. */
+  // LIMITATION: the queue is per process. Servers sharing a store each let one parallel guess
+  // pass the check before the others' failures are recorded: one extra guess per server.
   readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(options: SignInThrottleOptions = {}) {
