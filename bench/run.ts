@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const { validationBenchmark } = await import("./validation.js");
   const { statementsBenchmark } = await import("./statements.js");
   const { httpBenchmark } = await import("./http.js");
+  const { passwordBenchmark } = await import("./passwords.js");
 
   console.log("creating the SQLite data…");
   const fixture = await createSqliteFixture();
@@ -50,6 +51,10 @@ async function main(): Promise<void> {
     {
       title: "3. HTTP: the built example app",
       run: () => httpBenchmark({ quick }),
+    },
+    {
+      title: "4. Password hashing",
+      run: () => passwordBenchmark(fixture, { quick }),
     },
   ];
 
