@@ -27,8 +27,16 @@ afterAll(async () => {
 
 const uniqueName = (): string => `user${Date.now().toString(36)}${++counter}`;
 
+/** The text of the element with `testId`, once it shows (the page's text on failure). */
 async function text(page: Page, testId: string): Promise<string> {
-  return (await page.locator(`[data-testid="${testId}"]`).first().textContent()) ?? "";
+  const element = page.locator(`[data-testid="${testId}"]`).first();
+  try {
+    await element.waitFor({ timeout: 10_000 });
+  } catch {
+    const shown = await page.locator("body").innerText();
+    throw new Error(`no [data-testid="${testId}"] at ${page.url()}; the page shows:\n${shown}`);
+  }
+  return (await element.textContent()) ?? "";
 }
 
 async function fillAndSubmit(page: Page, fields: Record<string, string>): Promise<void> {
@@ -91,7 +99,7 @@ for (const javaScriptEnabled of [false, true]) {
 
       await page.fill("main [name=displayName]", "Ada Lovelace");
       await page.click("main form button[type=submit]");
-      await page.locator('[data-testid="profile-saved"]').waitFor();
+      await text(page, "profile-saved");
       await page.reload();
 
       expect(await text(page, "profile-display-name")).toContain("Ada Lovelace");
@@ -106,15 +114,12 @@ for (const javaScriptEnabled of [false, true]) {
       await atSignIn(page);
 
       await signIn(page, username, "not the password");
-      await page.locator('[data-testid="form-error"]').waitFor();
       expect(await text(page, "form-error")).toMatch(/wrong username or password/i);
 
       await signUp(page, username);
-      await page.locator('[data-testid="username-error"]').waitFor();
       expect(await text(page, "username-error")).toMatch(/taken/i);
 
       await signUp(page, uniqueName(), "short");
-      await page.locator('[data-testid="password-error"]').waitFor();
       expect(await text(page, "password-error")).toMatch(/at least 8 characters/i);
     });
 
@@ -130,7 +135,7 @@ for (const javaScriptEnabled of [false, true]) {
       await first.goto(`${origin}/sessions/`);
       expect(await first.locator('[data-testid="session-row"]').count()).toBe(2);
       await first.click('[data-testid="session-row"][data-current="false"] button');
-      await first.locator('[data-testid="sessions-message"]').waitFor();
+      await text(first, "sessions-message");
       expect(await first.locator('[data-testid="session-row"]').count()).toBe(1);
 
       await second.goto(`${origin}/profile/`);
@@ -150,7 +155,7 @@ for (const javaScriptEnabled of [false, true]) {
 
       await first.goto(`${origin}/sessions/`);
       await first.click("main > form button[type=submit]");
-      await first.locator('[data-testid="sessions-message"]').waitFor();
+      await text(first, "sessions-message");
 
       await second.goto(`${origin}/profile/`);
       await atSignIn(second);

@@ -15,6 +15,8 @@ export function buildExampleApp(): void {
   ]) {
     execFileSync(process.execPath, [vite, "build", "-c", config, "--logLevel", "error"], {
       cwd: root,
+      // vitest sets NODE_ENV=test, which would build Qwik in another mode than `npm start`.
+      env: { ...process.env, NODE_ENV: "production" },
       stdio: ["ignore", "ignore", "inherit"],
     });
   }

@@ -33,7 +33,6 @@ export const useSignIn = routeAuthAction$(
 export default component$(() => {
   const signIn = useSignIn();
   const location = useLocation();
-  const failure = signIn.value?.failed ? signIn.value : undefined;
   const redirectTo = location.url.searchParams.get("redirectTo") ?? "";
   return (
     <>
@@ -43,7 +42,9 @@ export default component$(() => {
           You are signed out.
         </p>
       )}
-      {redirectTo && !failure && <p data-testid="sign-in-required">Sign in to continue.</p>}
+      {redirectTo && !signIn.value?.failed && (
+        <p data-testid="sign-in-required">Sign in to continue.</p>
+      )}
       <Form action={signIn}>
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <label for="username">Username</label>
@@ -54,9 +55,9 @@ export default component$(() => {
           required
           value={signIn.formData?.get("username")?.toString() ?? ""}
         />
-        {failure?.fieldErrors?.username && (
+        {signIn.value?.fieldErrors?.username && (
           <p class="error" data-testid="username-error">
-            {failure.fieldErrors.username}
+            {signIn.value.fieldErrors.username}
           </p>
         )}
         <label for="password">Password</label>
@@ -67,14 +68,14 @@ export default component$(() => {
           autoComplete="current-password"
           required
         />
-        {failure?.fieldErrors?.password && (
+        {signIn.value?.fieldErrors?.password && (
           <p class="error" data-testid="password-error">
-            {failure.fieldErrors.password}
+            {signIn.value.fieldErrors.password}
           </p>
         )}
-        {failure?.message && (
+        {signIn.value?.message && (
           <p class="error" data-testid="form-error">
-            {failure.message}
+            {signIn.value.message}
           </p>
         )}
         <button type="submit">Sign in</button>

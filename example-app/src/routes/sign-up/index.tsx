@@ -36,7 +36,6 @@ export const useSignUp = routeAuthAction$(
 
 export default component$(() => {
   const signUp = useSignUp();
-  const failure = signUp.value?.failed ? signUp.value : undefined;
   return (
     <>
       <h1>Create an account</h1>
@@ -49,21 +48,21 @@ export default component$(() => {
           required
           value={signUp.formData?.get("username")?.toString() ?? ""}
         />
-        {failure?.fieldErrors?.username && (
+        {signUp.value?.fieldErrors?.username && (
           <p class="error" data-testid="username-error">
-            {failure.fieldErrors.username}
+            {signUp.value.fieldErrors.username}
           </p>
         )}
         <label for="password">Password (at least 8 characters)</label>
         <input id="password" name="password" type="password" autoComplete="new-password" required />
-        {failure?.fieldErrors?.password && (
+        {signUp.value?.fieldErrors?.password && (
           <p class="error" data-testid="password-error">
-            {failure.fieldErrors.password}
+            {signUp.value.fieldErrors.password}
           </p>
         )}
-        {failure?.message && (
+        {signUp.value?.message && (
           <p class="error" data-testid="form-error">
-            {failure.message}
+            {signUp.value.message}
           </p>
         )}
         <button type="submit">Sign up</button>

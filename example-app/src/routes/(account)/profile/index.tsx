@@ -25,7 +25,6 @@ export default component$(() => {
   const state = useAuthLoader();
   const update = useUpdateProfile();
   const user = state.value.user;
-  const result = update.value;
   if (!user) return <p>You are not signed in.</p>;
   return (
     <>
@@ -37,15 +36,17 @@ export default component$(() => {
       <Form action={update}>
         <label for="displayName">Display name</label>
         <input id="displayName" name="displayName" value={user.displayName} />
-        {result?.failed && result.fieldErrors?.displayName && (
+        {update.value?.failed && update.value.fieldErrors?.displayName && (
           <p class="error" data-testid="display-name-error">
-            {result.fieldErrors.displayName}
+            {update.value.fieldErrors.displayName}
           </p>
         )}
-        {result?.failed && result.message && <p class="error">{result.message}</p>}
-        {result && !result.failed && (
+        {update.value?.failed && update.value.message && (
+          <p class="error">{update.value.message}</p>
+        )}
+        {update.value && !update.value.failed && (
           <p class="notice" data-testid="profile-saved">
-            {result.message}
+            {update.value.message}
           </p>
         )}
         <button type="submit">Save</button>

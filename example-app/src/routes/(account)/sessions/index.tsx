@@ -55,13 +55,17 @@ export default component$(() => {
   const sessions = useSessions();
   const revoke = useRevokeSession();
   const signOutOthers = useSignOutOthers();
-  const result = revoke.value ?? signOutOthers.value;
   return (
     <>
       <h1>Your sessions</h1>
-      {result?.message && (
-        <p class={result.failed ? "error" : "notice"} data-testid="sessions-message">
-          {result.message}
+      {revoke.value?.message && (
+        <p class={revoke.value.failed ? "error" : "notice"} data-testid="sessions-message">
+          {revoke.value.message}
+        </p>
+      )}
+      {signOutOthers.value?.message && (
+        <p class="notice" data-testid="sessions-message">
+          {signOutOthers.value.message}
         </p>
       )}
       <table>
