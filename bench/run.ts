@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   const { statementsBenchmark } = await import("./statements.js");
   const { httpBenchmark } = await import("./http.js");
   const { passwordBenchmark } = await import("./passwords.js");
+  const { storesBenchmark } = await import("./stores.js");
 
   console.log("creating the SQLite data…");
   const fixture = await createSqliteFixture();
@@ -55,6 +56,10 @@ async function main(): Promise<void> {
     {
       title: "4. Password hashing",
       run: () => passwordBenchmark(fixture, { quick }),
+    },
+    {
+      title: "5. PostgreSQL and Redis",
+      run: () => storesBenchmark({ quick }),
     },
   ];
 
