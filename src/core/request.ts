@@ -121,15 +121,16 @@ export class AuthRequest<S extends Session = Session> {
         return { user: session.user, session } as ValidationResult<S>;
       },
       (error: unknown) => {
-        if (isInvalidSession(error)) {
-          if (generation === this.#generation) this.#removeStaleCookie();
-          return SIGNED_OUT;
-        }
-        // A failing store is not a sign-out: keep the cookie, and let a later call retry.
-        if (this.#validation === validation) this.#validation = null;
-        throw error;
+        if (!isInvalidSession(error)) throw error;
+        if (generation === this.#generation) this.#removeStaleCookie();
+        return SIGNED_OUT;
       },
     );
+    // A failing store (or a cookie that could not be written) is not a sign-out: the cookie
+    // stays, and the rejection is forgotten so that a later call retries.
+    validation.catch(() => {
+      if (this.#validation === validation) this.#validation = null;
+    });
     return validation;
   }
 

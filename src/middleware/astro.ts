@@ -1,8 +1,10 @@
 import type { APIContext } from "astro";
 import type { Middleware } from "../core/request-context.js";
+import { readClientAddress } from "./client-address.js";
 
 /** The parts of Astro's `APIContext` we use; the `Astro` global of pages fits too. */
-export type AstroContext = Pick<APIContext, "url" | "request" | "cookies">;
+export type AstroContext = Pick<APIContext, "url" | "request" | "cookies"> &
+  Partial<Pick<APIContext, "clientAddress">>;
 
 /**
  * Astro 5: the `context` of endpoints and middleware, or the `Astro` global of a page (in
@@ -24,6 +26,7 @@ export function astro(): Middleware<[context: AstroContext]> {
     },
     // The live jar: it sees a cookie set earlier in this request.
     sessionCookie: context.cookies.get(sessionCookieName)?.value ?? null,
+    clientAddress: readClientAddress(() => context.clientAddress),
     setCookie: (cookie) => {
       // LIMITATION: Astro's cookie API has no `Priority`; a configured priority is left out.
       const { domain, expires, httpOnly, maxAge, path, sameSite, secure } = cookie.attributes;

@@ -21,6 +21,8 @@ export function express(): Middleware<[request: Request, response: Response]> {
       headers: nodeHeaders(request.headers),
     },
     setCookie: (cookie) => appendSetCookie(response, cookie),
+    // `req.ip` is the socket's peer unless the app's `trust proxy` setting says otherwise.
+    clientAddress: request.ip ?? request.socket?.remoteAddress ?? null,
   });
 }
 

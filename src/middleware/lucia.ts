@@ -11,6 +11,8 @@ export interface LuciaRequestContext {
   };
   /** The session cookie's value, when your framework has parsed cookies already. */
   sessionCookie?: string | null;
+  /** The connection's peer address, for sign-in throttling (never a forwarded header). */
+  clientAddress?: string | null;
   /** Called with each cookie to set; `cookie.serialize()` is the `Set-Cookie` value. */
   setCookie: (cookie: Cookie) => void;
 }
@@ -34,5 +36,6 @@ export function lucia(): Middleware<[context: LuciaRequestContext]> {
     },
     ...(context.sessionCookie !== undefined && { sessionCookie: context.sessionCookie }),
     setCookie: (cookie) => context.setCookie(cookie),
+    clientAddress: context.clientAddress ?? null,
   });
 }

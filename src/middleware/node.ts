@@ -21,6 +21,7 @@ export function node(): Middleware<[request: IncomingMessage, response: ServerRe
       headers: nodeHeaders(request.headers),
     },
     setCookie: (cookie) => appendSetCookie(response, cookie),
+    clientAddress: request.socket?.remoteAddress ?? null,
   });
 }
 

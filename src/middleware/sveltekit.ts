@@ -1,8 +1,10 @@
 import type { RequestEvent } from "@sveltejs/kit";
 import type { Middleware } from "../core/request-context.js";
+import { readClientAddress } from "./client-address.js";
 
 /** The parts of SvelteKit's `RequestEvent` we use; `ServerLoadEvent` and the rest fit too. */
-export type SvelteKitEvent = Pick<RequestEvent, "url" | "request" | "cookies">;
+export type SvelteKitEvent = Pick<RequestEvent, "url" | "request" | "cookies"> &
+  Partial<Pick<RequestEvent, "getClientAddress">>;
 
 /**
  * SvelteKit 2: the `event` of hooks, `load` functions, form actions and `+server.ts` handlers.
@@ -19,6 +21,7 @@ export type SvelteKitEvent = Pick<RequestEvent, "url" | "request" | "cookies">;
 export function sveltekit(): Middleware<[event: SvelteKitEvent]> {
   return ({ args: [event], sessionCookieName }) => ({
     request: { method: event.request.method, url: event.url, headers: event.request.headers },
+    clientAddress: readClientAddress(() => event.getClientAddress?.()),
     // The live jar: it sees a cookie set earlier in this request.
     sessionCookie: event.cookies.get(sessionCookieName) ?? null,
     setCookie: (cookie) => {
