@@ -1,14 +1,28 @@
 import { qwikCity } from "@builder.io/qwik-city/vite";
 import { qwikVite } from "@builder.io/qwik/optimizer";
 import { fileURLToPath } from "node:url";
+import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
 const source = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
 
+const isBare = (id: string): boolean =>
+  !id.startsWith(".") && !id.startsWith("/") && !id.startsWith("\0");
+
+/**
+ * Leaves every package import (`@builder.io/qwik-city`, drivers) to the consuming app. It runs
+ * before qwikVite, which would otherwise resolve Qwik City to its file and bundle it.
+ */
+const keepPackagesExternal = (): Plugin => ({
+  name: "qwik-lucia:keep-packages-external",
+  enforce: "pre",
+  resolveId: (id) => (isBare(id) ? { id, external: true } : null),
+});
+
 // `vite build --mode lib` builds the package. The optimizer of the consuming app extracts `$`
 // closures only from `*.qwik.mjs` files, hence the file names.
 export default defineConfig(({ mode }) => ({
-  plugins: mode === "lib" ? [qwikVite()] : [],
+  plugins: mode === "lib" ? [keepPackagesExternal(), qwikVite()] : [],
   build: {
     target: "es2022",
     outDir: "lib",
