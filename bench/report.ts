@@ -40,12 +40,14 @@ function renderSection(section: Section): string {
     return parts.join("\n\n");
   }
   parts.push(section.method, table(section.headers, section.rows));
-  for (const target of section.targets) {
-    parts.push(
-      `- Target ${target.goal}: **${target.met ? "met" : "missed"}** (${target.measured})`,
-    );
-  }
-  for (const note of section.notes) parts.push(`- ${note}`);
+  const bullets = [
+    ...section.targets.map(
+      (target) =>
+        `- Target ${target.goal}: **${target.met ? "met" : "missed"}** (${target.measured})`,
+    ),
+    ...section.notes.map((note) => `- ${note}`),
+  ];
+  if (bullets.length > 0) parts.push(bullets.join("\n"));
   return parts.join("\n\n");
 }
 

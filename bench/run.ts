@@ -68,8 +68,10 @@ async function main(): Promise<void> {
   try {
     for (const benchmark of benchmarks) {
       console.log(`${benchmark.title}…`);
+      const start = performance.now();
       try {
         sections.push(await benchmark.run());
+        console.log(`  done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
       } catch (error) {
         failed = true;
         console.error(error);
