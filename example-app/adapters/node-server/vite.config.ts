@@ -11,5 +11,7 @@ export default extendConfig(baseConfig, () => ({
     ssr: true,
     rollupOptions: { input: [entry, "@qwik-city-plan"] },
   },
-  plugins: [nodeServerAdapter({ name: "node-server" })],
+  // No static generation: every page depends on the session, and it would open the database
+  // at build time.
+  plugins: [nodeServerAdapter({ name: "node-server", ssg: null })],
 }));

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sqliteSchema } from "qwik-lucia/adapters/sqlite";
 
@@ -11,11 +11,13 @@ const MIGRATIONS: { table: string; column: string; definition: string }[] = [
   { table: "user_session", column: "created_at", definition: "INTEGER NOT NULL DEFAULT 0" },
 ];
 
-/** `DATABASE_PATH`, else `example-app/data/app.db` (next to the build output or the source). */
+/** `DATABASE_PATH`, else `example-app/data/app.db`. */
 function databasePath(): string {
   const configured = process.env["DATABASE_PATH"];
   if (configured) return resolve(configured);
-  const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  // This module runs from src/lib/ (dev server) or bundled into server/ (npm start).
+  const here = dirname(fileURLToPath(import.meta.url));
+  const appRoot = resolve(here, basename(here) === "server" ? ".." : "../..");
   return resolve(appRoot, "data", "app.db");
 }
 
