@@ -57,7 +57,7 @@ export default defineConfig(({ mode }) => ({
         test: {
           name: "node",
           include: ["tests/**/*.test.ts"],
-          exclude: ["tests/qwik/**", "tests/browser/**"],
+          exclude: ["tests/qwik/**", "tests/browser/**", "tests/deploy/**"],
         },
       },
       {
@@ -76,6 +76,18 @@ export default defineConfig(({ mode }) => ({
           hookTimeout: 180_000,
           testTimeout: 60_000,
           fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        // After every other project (the browser tests build the example app), never beside
+        // a build: these tests run several instances of the built app.
+        test: {
+          name: "deploy",
+          include: ["tests/deploy/**/*.test.ts"],
+          sequence: { groupOrder: 1 },
+          hookTimeout: 180_000,
+          testTimeout: 60_000,
         },
       },
     ],

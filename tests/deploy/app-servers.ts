@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildExampleApp } from "../browser/example-app.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const serverEntry = join(root, "example-app", "server", "entry.node-server.js");
+
+/** The newest modification time under `path` (a file or a directory), in milliseconds. */
+function newestChange(path: string): number {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats) return 0;
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return Math.max(
+    stats.mtimeMs,
+    ...readdirSync(path).map((entry) => newestChange(join(path, entry))),
+  );
+}
+
+/**
+ * Builds the example app with the browser tests' helper, unless the build on disk is newer than
+ * every source it comes from (the browser tests, which run in an earlier group of the same
+ * `npm test`, built it a moment ago).
+ */
+export function ensureExampleAppBuilt(): void {
+  const built = statSync(serverEntry, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const sources = ["src", "example-app/src", "example-app/vite.config.ts", "example-app/adapters"];
+  const changed = Math.max(...sources.map((source) => newestChange(join(root, source))));
+  if (built <= changed) buildExampleApp();
+}
+
+/** One running instance of the built example app. */
+export interface AppServer {
+  /** Where this instance listens, `http://127.0.0.1:<port>`. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the built app on a free port with `env` added to this process's environment. */
+export async function startAppServer(env: Record<string, string>): Promise<AppServer> {
+  const server: ChildProcess = spawn(process.execPath, [serverEntry], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let errors = "";
+  server.stderr!.on("data", (chunk: Buffer) => void (errors += chunk.toString()));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    server.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    server.once("exit", (code) => reject(new Error(`the app exited (${code}): ${errors}`)));
+  });
+
+  return {
+    url,
+    stop: async () => {
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill();
+      await exited;
+    },
+  };
+}

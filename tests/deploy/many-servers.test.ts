@@ -1,0 +1,175 @@
+import pg from "pg";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectRedis, removeKeys, testPrefix } from "../support/redis.js";
+import { POSTGRES_URL, REDIS_URL, requireService } from "../support/services.js";
+import { ensureExampleAppBuilt, startAppServer, type AppServer } from "./app-servers.js";
+import { CookieClient, formAction } from "./browser-client.js";
+
+const postgresService = await requireService("PostgreSQL");
+const redisService = await requireService("Redis");
+
+// Both instances serve one public origin, as behind a proxy: Qwik City's CSRF check and ours
+// compare a POST's `Origin` with it, whichever instance answers.
+const PUBLIC_ORIGIN = "http://app.example.test";
+// Sessions turn idle (and are renewed on use) this long after a sign-in or a renewal.
+const ACTIVE_PERIOD_MS = 2_000;
+const PASSWORD = "correct horse battery";
+let counter = 0;
+const uniqueName = (): string => `many${Date.now().toString(36)}${++counter}`;
+
+interface Me {
+  user: { userId: string; username: string };
+  session: { sessionId: string; expiresAt: string };
+}
+
+async function me(client: CookieClient, server: AppServer): Promise<Response> {
+  return client.get(server.url, "/api/me");
+}
+
+async function signUp(client: CookieClient, server: AppServer, username: string): Promise<void> {
+  const action = formAction(await (await client.get(server.url, "/sign-up/")).text());
+  const response = await client.post(server.url, `/sign-up/${action}`, {
+    username,
+    password: PASSWORD,
+  });
+  expect(response.status).toBe(303);
+}
+
+async function signIn(client: CookieClient, server: AppServer, username: string): Promise<void> {
+  const action = formAction(await (await client.get(server.url, "/sign-in/")).text());
+  const response = await client.post(server.url, `/sign-in/${action}`, {
+    username,
+    password: PASSWORD,
+    redirectTo: "",
+  });
+  expect(response.status).toBe(303);
+  expect(client.session).toBeDefined();
+}
+
+/** A new user, signed in on `server` with a client of its own. */
+async function signedInUser(server: AppServer): Promise<{ client: CookieClient; name: string }> {
+  const name = uniqueName();
+  await signUp(new CookieClient(PUBLIC_ORIGIN), server, name);
+  const client = new CookieClient(PUBLIC_ORIGIN);
+  await signIn(client, server, name);
+  return { client, name };
+}
+
+function runManyServers(stores: string, withRedis: boolean): void {
+  describe(`two example-app servers on ${stores}`, () => {
+    let a: AppServer;
+    let b: AppServer;
+    const schema = `qwik_lucia_deploy_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    const prefix = testPrefix();
+    let redis: Redis | undefined;
+
+    beforeAll(async () => {
+      ensureExampleAppBuilt();
+      const env: Record<string, string> = {
+        ORIGIN: PUBLIC_ORIGIN,
+        DATABASE_URL: POSTGRES_URL,
+        DATABASE_SCHEMA: schema,
+        SESSION_ACTIVE_PERIOD_MS: String(ACTIVE_PERIOD_MS),
+        ...(withRedis && { REDIS_URL, REDIS_PREFIX: prefix }),
+      };
+      // Started together: each creates the schema on start, under a lock.
+      [a, b] = await Promise.all([startAppServer(env), startAppServer(env)]);
+      if (withRedis) redis = connectRedis();
+    });
+    afterAll(async () => {
+      await Promise.all([a?.stop(), b?.stop()]);
+      const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+      if (redis) {
+        await removeKeys(redis, prefix);
+        redis.disconnect();
+      }
+    });
+
+    it("a session started on A is signed in on B", async () => {
+      const { client, name } = await signedInUser(a);
+
+      const response = await me(client, b);
+
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as Me).user.username).toBe(name);
+    });
+
+    it("stores the session where the environment says", async () => {
+      const { client } = await signedInUser(a);
+      const { session } = (await (await me(client, b)).json()) as Me;
+
+      const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+      const rows = await pool.query(`SELECT id FROM "${schema}".user_session`);
+      await pool.end();
+      const inRedis = redis ? await redis.exists(`${prefix}session:${session.sessionId}`) : 0;
+
+      expect(rows.rows.some((row: { id: string }) => row.id === session.sessionId)).toBe(
+        !withRedis,
+      );
+      expect(inRedis).toBe(withRedis ? 1 : 0);
+    });
+
+    it("a renewal on B is the expiry A sees", async () => {
+      const { client } = await signedInUser(a);
+      const before = (await (await me(client, a)).json()) as Me;
+      // Real time must pass in the servers' processes: the session turns idle.
+      await new Promise((resolve) => setTimeout(resolve, ACTIVE_PERIOD_MS + 100));
+
+      const renewed = await me(client, b);
+      const onB = (await renewed.json()) as Me;
+      const seen = await me(client, a);
+      const onA = (await seen.json()) as Me;
+
+      expect(renewed.headers.getSetCookie().join()).toContain("auth_session=");
+      expect(Date.parse(onB.session.expiresAt)).toBeGreaterThan(
+        Date.parse(before.session.expiresAt),
+      );
+      expect(seen.status).toBe(200);
+      expect(onA.session.expiresAt).toBe(onB.session.expiresAt);
+      expect(seen.headers.getSetCookie()).toEqual([]);
+    });
+
+    it("signing out on B: A refuses that cookie on its very next request", async () => {
+      const { client } = await signedInUser(a);
+      const token = client.session;
+      expect((await me(client, a)).status).toBe(200);
+
+      const page = await (await client.get(b.url, "/sign-out/")).text();
+      const signedOut = await client.post(b.url, `/sign-out/${formAction(page)}`, {});
+      const stale = new CookieClient(PUBLIC_ORIGIN);
+      stale.session = token;
+
+      expect(signedOut.status).toBe(303);
+      expect(client.session).toBeUndefined();
+      expect((await me(stale, a)).status).toBe(401);
+    });
+
+    it("revoking a session on B: A refuses its cookie next, and keeps the other", async () => {
+      const { client: revoked, name } = await signedInUser(a);
+      const other = new CookieClient(PUBLIC_ORIGIN);
+      await signIn(other, a, name);
+      const { session } = (await (await me(revoked, a)).json()) as Me;
+
+      const page = await (await other.get(b.url, "/sessions/")).text();
+      const action = formAction(page, `value="${session.sessionId}"`);
+      const response = await other.post(b.url, `/sessions/${action}`, {
+        sessionId: session.sessionId,
+      });
+
+      expect(response.status).toBe(200);
+      expect((await me(revoked, a)).status).toBe(401);
+      expect((await me(other, a)).status).toBe(200);
+    });
+  });
+}
+
+if (!postgresService.available) {
+  it.skip(postgresService.skipReason, () => {});
+} else {
+  runManyServers("PostgreSQL", false);
+  if (!redisService.available) it.skip(redisService.skipReason, () => {});
+  else runManyServers("PostgreSQL users + Redis sessions", true);
+}
