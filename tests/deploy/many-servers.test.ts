@@ -1,3 +1,7 @@
+import Database from "better-sqlite3";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,6 +51,27 @@ async function signIn(client: CookieClient, server: AppServer, username: string)
   expect(client.session).toBeDefined();
 }
 
+/** The user and session ids in the SQL store: a PostgreSQL schema or a SQLite file. */
+async function sqlRows(
+  store: { schema: string } | { file: string },
+): Promise<{ users: string[]; sessions: string[] }> {
+  const ids = (rows: { id: string }[]): string[] => rows.map((row) => row.id);
+  if ("file" in store) {
+    const db = new Database(store.file, { readonly: true });
+    const users = db.prepare(`SELECT id FROM "user"`).all() as { id: string }[];
+    const sessions = db.prepare(`SELECT id FROM user_session`).all() as { id: string }[];
+    db.close();
+    return { users: ids(users), sessions: ids(sessions) };
+  }
+  const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+  const users = await pool.query<{ id: string }>(`SELECT id FROM "${store.schema}".auth_user`);
+  const sessions = await pool.query<{ id: string }>(
+    `SELECT id FROM "${store.schema}".user_session`,
+  );
+  await pool.end();
+  return { users: ids(users.rows), sessions: ids(sessions.rows) };
+}
+
 /** A new user, signed in on `server` with a client of its own. */
 async function signedInUser(server: AppServer): Promise<{ client: CookieClient; name: string }> {
   const name = uniqueName();
@@ -56,36 +81,48 @@ async function signedInUser(server: AppServer): Promise<{ client: CookieClient; 
   return { client, name };
 }
 
-function runManyServers(stores: string, withRedis: boolean): void {
-  describe(`two example-app servers on ${stores}`, () => {
+/** Where the two instances keep users and sessions. */
+interface StoreSetup {
+  name: string;
+  postgres: boolean;
+  redis: boolean;
+}
+
+function runManyServers(stores: StoreSetup): void {
+  describe(`two example-app servers on ${stores.name}`, () => {
     let a: AppServer;
     let b: AppServer;
     const schema = `qwik_lucia_deploy_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
     const prefix = testPrefix();
+    const directory = mkdtempSync(join(tmpdir(), "qwik-lucia-deploy-"));
     let redis: Redis | undefined;
 
     beforeAll(async () => {
       ensureExampleAppBuilt();
       const env: Record<string, string> = {
         ORIGIN: PUBLIC_ORIGIN,
-        DATABASE_URL: POSTGRES_URL,
-        DATABASE_SCHEMA: schema,
         SESSION_ACTIVE_PERIOD_MS: String(ACTIVE_PERIOD_MS),
-        ...(withRedis && { REDIS_URL, REDIS_PREFIX: prefix }),
+        // Both instances on one machine share the file when there is no PostgreSQL.
+        DATABASE_PATH: join(directory, "app.db"),
+        ...(stores.postgres && { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema }),
+        ...(stores.redis && { REDIS_URL, REDIS_PREFIX: prefix }),
       };
       // Started together: each creates the schema on start, under a lock.
       [a, b] = await Promise.all([startAppServer(env), startAppServer(env)]);
-      if (withRedis) redis = connectRedis();
+      if (stores.redis) redis = connectRedis();
     });
     afterAll(async () => {
       await Promise.all([a?.stop(), b?.stop()]);
-      const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await pool.end();
+      if (stores.postgres) {
+        const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await pool.end();
+      }
       if (redis) {
         await removeKeys(redis, prefix);
         redis.disconnect();
       }
+      rmSync(directory, { recursive: true, force: true });
     });
 
     it("a session started on A is signed in on B", async () => {
@@ -97,19 +134,16 @@ function runManyServers(stores: string, withRedis: boolean): void {
       expect(((await response.json()) as Me).user.username).toBe(name);
     });
 
-    it("stores the session where the environment says", async () => {
+    it("keeps users and sessions in the stores the environment names", async () => {
       const { client } = await signedInUser(a);
-      const { session } = (await (await me(client, b)).json()) as Me;
+      const { user, session } = (await (await me(client, b)).json()) as Me;
 
-      const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
-      const rows = await pool.query(`SELECT id FROM "${schema}".user_session`);
-      await pool.end();
+      const sql = await sqlRows(stores.postgres ? { schema } : { file: join(directory, "app.db") });
       const inRedis = redis ? await redis.exists(`${prefix}session:${session.sessionId}`) : 0;
 
-      expect(rows.rows.some((row: { id: string }) => row.id === session.sessionId)).toBe(
-        !withRedis,
-      );
-      expect(inRedis).toBe(withRedis ? 1 : 0);
+      expect(sql.users).toContain(user.userId);
+      expect(sql.sessions.includes(session.sessionId)).toBe(!stores.redis);
+      expect(inRedis).toBe(stores.redis ? 1 : 0);
     });
 
     it("a renewal on B is the expiry A sees", async () => {
@@ -169,7 +203,13 @@ function runManyServers(stores: string, withRedis: boolean): void {
 if (!postgresService.available) {
   it.skip(postgresService.skipReason, () => {});
 } else {
-  runManyServers("PostgreSQL", false);
-  if (!redisService.available) it.skip(redisService.skipReason, () => {});
-  else runManyServers("PostgreSQL users + Redis sessions", true);
+  runManyServers({ name: "PostgreSQL", postgres: true, redis: false });
+}
+if (!redisService.available) {
+  it.skip(redisService.skipReason, () => {});
+} else {
+  runManyServers({ name: "SQLite users + Redis sessions", postgres: false, redis: true });
+  if (postgresService.available) {
+    runManyServers({ name: "PostgreSQL users + Redis sessions", postgres: true, redis: true });
+  }
 }
