@@ -37,11 +37,27 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-/** Starts the built app on a free port with `env` added to this process's environment. */
+// The app's own settings: a developer's shell may hold some; each test names those it wants.
+const APP_SETTINGS = [
+  "DATABASE_URL",
+  "DATABASE_SCHEMA",
+  "DATABASE_PATH",
+  "REDIS_URL",
+  "REDIS_PREFIX",
+  "SESSION_ACTIVE_PERIOD_MS",
+  "ORIGIN",
+  "PROTOCOL_HEADER",
+  "HOST_HEADER",
+];
+
+/** Starts the built app on a free port with `env` as its settings (none inherited). */
 export async function startAppServer(env: Record<string, string>): Promise<AppServer> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !APP_SETTINGS.includes(name)),
+  );
   const server: ChildProcess = spawn(process.execPath, [serverEntry], {
     cwd: root,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
+    env: { ...inherited, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let errors = "";
