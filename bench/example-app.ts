@@ -3,7 +3,7 @@
  * free 127.0.0.1 port with a database of its own, and a signed-in user made through the API.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,14 +24,18 @@ function newestChange(folder: string): number {
   return newest;
 }
 
-/** Runs `npm run build:app` unless the server build is newer than every source file. */
-export function buildExampleApp(): void {
+/**
+ * Runs `npm run build:app` unless the server build is newer than every source file; with
+ * `reuse`, any build that has the benchmark's pages will do (for a quick smoke run).
+ */
+export function buildExampleApp(options: { reuse: boolean }): void {
   let built = 0;
   try {
     built = statSync(serverEntry).mtimeMs;
   } catch {
     // Not built yet.
   }
+  if (built > 0 && options.reuse && hasBenchPages()) return;
   const sources = Math.max(
     newestChange(join(root, "src")),
     newestChange(join(root, "example-app/src")),
@@ -41,6 +45,11 @@ export function buildExampleApp(): void {
   const result = spawnSync("npm", ["run", "build:app"], { cwd: root, encoding: "utf8" });
   if (result.status !== 0)
     throw new Error(`npm run build:app failed:\n${result.stdout}${result.stderr}`);
+}
+
+function hasBenchPages(): boolean {
+  const plan = readFileSync(join(root, "example-app/server/@qwik-city-plan.js"), "utf8");
+  return plan.includes("bench/no-auth/") && plan.includes("bench/auth/");
 }
 
 export interface RunningApp {

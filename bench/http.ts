@@ -57,8 +57,8 @@ async function checkPages(app: RunningApp): Promise<void> {
 
 export async function httpBenchmark(options: { quick: boolean }): Promise<Section> {
   const seconds = options.quick ? 1 : 5;
-  const rounds = 5;
-  buildExampleApp();
+  const rounds = options.quick ? 5 : 9;
+  buildExampleApp({ reuse: options.quick });
   const app = await startExampleApp();
   try {
     await checkPages(app);
@@ -70,7 +70,7 @@ export async function httpBenchmark(options: { quick: boolean }): Promise<Sectio
         round: () => load(`${app.origin}/bench/auth/`, seconds),
       },
     ];
-    await alternate(contenders, 1); // warm-up
+    if (!options.quick) await alternate(contenders, 1); // warm-up
     const results = await alternate(contenders, rounds);
     const rates = (name: string) => results.get(name)!.map((round) => round.requestsPerSecond);
     const ratioOf = (name: string) => spread(ratios(rates(name), rates(NO_AUTH)));
@@ -81,8 +81,8 @@ export async function httpBenchmark(options: { quick: boolean }): Promise<Sectio
       method:
         "The example app's production build (node-server adapter) on 127.0.0.1 with its SQLite " +
         `database, loaded by autocannon with ${CONNECTIONS} connections for ${seconds} s per ` +
-        `round; ${rounds} alternating rounds after a warm-up round. Both pages have three ` +
-        "`routeLoader$`s and no layout (`index!.tsx`); `/bench/auth/` reads the user through " +
+        `round; ${rounds} alternating rounds${options.quick ? "" : " after a warm-up round"}. ` +
+        "Both pages have three `routeLoader$`s and no layout (`index!.tsx`); `/bench/auth/` reads the user through " +
         "`routeAuthLoader$` and the app's `authPlugin`, `/bench/no-auth/` returns constants. " +
         "Latencies are the medians over the rounds of each round's p50 and p99.",
       headers: ["page", "requests/s", "vs no auth", "p50 ms", "p99 ms"],

@@ -36,8 +36,8 @@ export async function validationBenchmark(
   options: { quick: boolean },
 ): Promise<Section> {
   const { db, tokens, luciaV2SessionIds } = fixture;
-  const callsPerRound = options.quick ? 3_000 : 20_000;
-  const rounds = options.quick ? 5 : 7;
+  const callsPerRound = options.quick ? 3_000 : 8_000;
+  const rounds = options.quick ? 5 : 15;
   // A fixed pseudo-random walk over all sessions, the same for every contender.
   const order = Array.from({ length: callsPerRound }, (_, i) => (i * 7919) % tokens.length);
 
@@ -117,8 +117,8 @@ export async function validationBenchmark(
       )} sequential awaited validations of distinct sessions per contender; ${rounds} ` +
       `alternating rounds after one warm-up round. The ceiling is a hand-written prepared ` +
       "better-sqlite3 join of session and user plus the SHA-256 of the token, in an async " +
-      "function. `handleRequest` gets a plain context through the `lucia()` middleware (Lucia v2: " +
-      "the same context through a pass-through middleware; its `AuthRequest` has `validate()`, " +
+      "function. `handleRequest` gets a plain context through the `lucia()` middleware " +
+      "(Lucia v2: the same context through a pass-through middleware; its `AuthRequest` has `validate()`, " +
       "which returns the session with its user).",
     headers: ["contender", "validations/s", "vs ceiling"],
     rows: contenders.map(({ name }) => [
