@@ -118,8 +118,8 @@ export async function validationBenchmark(
       `alternating rounds after one warm-up round. The ceiling is a hand-written prepared ` +
       "better-sqlite3 join of session and user plus the SHA-256 of the token, in an async " +
       "function. `handleRequest` gets a plain context through the `lucia()` middleware " +
-      "(Lucia v2: the same context through a pass-through middleware; its `AuthRequest` has `validate()`, " +
-      "which returns the session with its user).",
+      "(Lucia v2: the same context through a pass-through middleware; its `AuthRequest` has " +
+      "`validate()`, which returns the session with its user).",
     headers: ["contender", "validations/s", "vs ceiling"],
     rows: contenders.map(({ name }) => [
       name,
