@@ -83,7 +83,8 @@ export async function httpBenchmark(options: { quick: boolean }): Promise<Sectio
         `database, loaded by autocannon with ${CONNECTIONS} connections for ${seconds} s per ` +
         `round; ${rounds} alternating rounds${options.quick ? "" : " after a warm-up round"}. ` +
         "Both pages have three `routeLoader$`s and no layout (`index!.tsx`); `/bench/auth/` " +
-        "reads the user through `routeAuthLoader$` and the app's `authPlugin`, `/bench/no-auth/` returns constants. " +
+        "reads the user through `routeAuthLoader$` and the app's `authPlugin`; " +
+        "`/bench/no-auth/` returns constants. " +
         "Latencies are the medians over the rounds of each round's p50 and p99.",
       headers: ["page", "requests/s", "vs no auth", "p50 ms", "p99 ms"],
       rows: contenders.map(({ name }) => [
