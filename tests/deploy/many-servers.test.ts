@@ -197,6 +197,28 @@ function runManyServers(stores: StoreSetup): void {
       expect((await me(revoked, a)).status).toBe(401);
       expect((await me(other, a)).status).toBe(200);
     });
+
+    // Last: the failures also count against this machine's address, which every test shares.
+    it("five failed sign-ins on A: the sixth, on B, is refused (429) even if right", async () => {
+      const name = uniqueName();
+      await signUp(new CookieClient(PUBLIC_ORIGIN), a, name);
+      const token = (server: AppServer, password: string): Promise<Response> =>
+        fetch(new URL("/api/token", server.url), {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: PUBLIC_ORIGIN },
+          body: JSON.stringify({ username: name, password }),
+        });
+
+      const failures = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        failures.push((await token(a, "wrong password")).status);
+      }
+      const sixth = await token(b, PASSWORD);
+
+      expect(failures).toEqual([401, 401, 401, 401, 401]);
+      expect(sixth.status).toBe(429);
+      expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
+    });
   });
 }
 
