@@ -13,10 +13,11 @@ import {
   type TypedDataValidator,
   type ValidatorErrorType,
 } from "@builder.io/qwik-city";
+import { isDatabaseFailure, LuciaError } from "../core/errors.js";
 import type { AuthRequest } from "../core/request.js";
 import { getAuthRequest, type AnySession } from "./auth-request.js";
 import { redirectToSignIn } from "./guards.js";
-import { validateOrUnavailable } from "./plugin.js";
+import { databaseUnavailable, validateOrUnavailable } from "./plugin.js";
 
 export interface RouteAuthActionOptions {
   /** The action's id; by default the hash of your action function (unique per action). */
@@ -77,10 +78,35 @@ export function routeAuthActionQrl(
         if (!session && signInPath !== null) throw redirectToSignIn(event, signInPath);
         if (!session) return event.fail(401, { message: SIGN_IN_REQUIRED_MESSAGE });
       }
-      return actionQrl(data, event, authRequest);
+      try {
+        return await actionQrl(data, event, authRequest);
+      } catch (error) {
+        return refusal(event, error);
+      }
     }),
     { id, validation: validators.filter(Boolean) as [DataValidator] } as never,
   );
+}
+
+/**
+ * Turns the library's request-time failures into answers: a throttled sign-in becomes
+ * `fail(429)` with `Retry-After`, a failing store a 503. Anything else (redirects included)
+ * is rethrown as it is.
+ */
+function refusal(event: RequestEventAction, error: unknown): AuthFailure {
+  if (error instanceof LuciaError && error.code === "AUTH_TOO_MANY_REQUESTS") {
+    const seconds = error.retryAfterSeconds ?? 60;
+    event.headers.set("Retry-After", String(seconds));
+    return event.fail(429, { message: tooManyAttemptsMessage(seconds) });
+  }
+  if (isDatabaseFailure(error)) throw databaseUnavailable(event);
+  throw error;
+}
+
+/** The message of a throttled sign-in: what happened and when to try again. */
+export function tooManyAttemptsMessage(seconds: number): string {
+  const wait = seconds < 120 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  return `Too many failed sign-ins. Wait ${wait}, then try again.`;
 }
 
 interface RouteAuthActionConstructor {
@@ -100,7 +126,8 @@ interface RouteAuthActionConstructor {
 /**
  * A `routeAction$` whose function also receives the request's `AuthRequest` (the card's
  * `authAction$`: the `route` prefix makes Qwik strip it from the browser bundle). Composes
- * with `zod$`; `requireUser` refuses signed-out users with `fail(401)` or a redirect.
+ * with `zod$`; `requireUser` refuses signed-out users with `fail(401)` or a redirect. A
+ * throttled `authRequest.useKey()` answers `fail(429)` with `Retry-After`; a failing store, 503.
  *
  * @example
  * export const useSignOut = routeAuthAction$(async (_data, event, authRequest) => {

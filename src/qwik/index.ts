@@ -4,6 +4,7 @@ export {
   routeAuthActionQrl,
   withAuth,
   SIGN_IN_REQUIRED_MESSAGE,
+  tooManyAttemptsMessage,
 } from "./action.js";
 export type { AuthActionFunction, AuthFailure, RouteAuthActionOptions } from "./action.js";
 export { getAuthRequest } from "./auth-request.js";

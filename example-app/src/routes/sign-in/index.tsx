@@ -2,13 +2,15 @@ import { component$ } from "@builder.io/qwik";
 import { Form, Link, useLocation, z, zod$, type DocumentHead } from "@builder.io/qwik-city";
 import { LuciaError } from "qwik-lucia";
 import { routeAuthAction$, safeRedirectTo } from "qwik-lucia/qwik";
-import { auth, startSession, USERNAME_PROVIDER } from "../../lib/auth";
+import { startSession, USERNAME_PROVIDER } from "../../lib/auth";
 import { username } from "../../lib/forms";
 
 export const useSignIn = routeAuthAction$(
   async (data, event, authRequest) => {
     try {
-      const key = await auth.useKey(USERNAME_PROVIDER, data.username, data.password);
+      // Throttled: repeated failures answer 429 with Retry-After (see routeAuthAction$).
+      const key = await authRequest.useKey(USERNAME_PROVIDER, data.username, data.password);
+      // Always a new session: one that existed before the password was checked is not reused.
       authRequest.setSession(await startSession(key.userId));
     } catch (error) {
       const refused =

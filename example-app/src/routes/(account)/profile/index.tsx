@@ -1,7 +1,9 @@
 import { component$ } from "@builder.io/qwik";
 import { Form, z, zod$, type DocumentHead } from "@builder.io/qwik-city";
+import { LuciaError } from "qwik-lucia";
 import { routeAuthAction$, useAuthLoader } from "qwik-lucia/qwik";
-import { auth } from "../../../lib/auth";
+import { auth, USERNAME_PROVIDER } from "../../../lib/auth";
+import { newPassword } from "../../../lib/forms";
 
 export const useUpdateProfile = routeAuthAction$(
   async (data, _event, authRequest) => {
@@ -21,9 +23,37 @@ export const useUpdateProfile = routeAuthAction$(
   }),
 );
 
+export const useChangePassword = routeAuthAction$(
+  async (data, event, authRequest) => {
+    const { user, session } = await authRequest.validateUser();
+    try {
+      // Throttled like a sign-in: the current password is checked again.
+      await authRequest.useKey(USERNAME_PROVIDER, user!.username, data.currentPassword);
+    } catch (error) {
+      if (!(error instanceof LuciaError && error.code === "AUTH_INVALID_PASSWORD")) throw error;
+      const message = "Your current password is wrong.";
+      const fieldErrors: { currentPassword?: string; newPassword?: string } = {
+        currentPassword: message,
+      };
+      return event.fail(400, { message, fieldErrors });
+    }
+    // A changed password ends every other session: a stolen one dies with the old password.
+    await auth.updateKeyPassword(USERNAME_PROVIDER, user!.username, data.newPassword, {
+      invalidateUserSessions: { except: session!.sessionId },
+    });
+    return { message: "Your password is changed. Your other sessions are signed out." };
+  },
+  { requireUser: true, signInPath: "/sign-in" },
+  zod$({
+    currentPassword: z.string().min(1, "Enter your current password."),
+    newPassword,
+  }),
+);
+
 export default component$(() => {
   const state = useAuthLoader();
   const update = useUpdateProfile();
+  const changePassword = useChangePassword();
   const user = state.value.user;
   if (!user) return <p>You are not signed in.</p>;
   return (
@@ -50,6 +80,47 @@ export default component$(() => {
           </p>
         )}
         <button type="submit">Save</button>
+      </Form>
+
+      <h2>Password</h2>
+      <Form action={changePassword}>
+        <label for="currentPassword">Current password</label>
+        <input
+          id="currentPassword"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
+        {changePassword.value?.failed && changePassword.value.fieldErrors?.currentPassword && (
+          <p class="error" data-testid="current-password-error">
+            {changePassword.value.fieldErrors.currentPassword}
+          </p>
+        )}
+        <label for="newPassword">New password</label>
+        <input
+          id="newPassword"
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+        />
+        {changePassword.value?.failed && changePassword.value.fieldErrors?.newPassword && (
+          <p class="error" data-testid="new-password-error">
+            {changePassword.value.fieldErrors.newPassword}
+          </p>
+        )}
+        {changePassword.value?.failed && changePassword.value.message && (
+          <p class="error" data-testid="password-form-error">
+            {changePassword.value.message}
+          </p>
+        )}
+        {changePassword.value && !changePassword.value.failed && (
+          <p class="notice" data-testid="password-changed">
+            {changePassword.value.message}
+          </p>
+        )}
+        <button type="submit">Change password</button>
       </Form>
     </>
   );

@@ -1,6 +1,7 @@
 import type { RequestHandler } from "@builder.io/qwik-city";
-import { LuciaError } from "qwik-lucia";
-import { auth, startSession, USERNAME_PROVIDER } from "../../../lib/auth";
+import { isDatabaseFailure, LuciaError } from "qwik-lucia";
+import { getAuthRequest, tooManyAttemptsMessage } from "qwik-lucia/qwik";
+import { startSession, USERNAME_PROVIDER } from "../../../lib/auth";
 
 /**
  * A Bearer token for scripts: POST JSON `{ "username": ..., "password": ... }`. The token is a
@@ -20,7 +21,8 @@ export const onPost: RequestHandler = async (event) => {
   }
 
   try {
-    const key = await auth.useKey(USERNAME_PROVIDER, username.toLowerCase(), password);
+    const authRequest = getAuthRequest(event);
+    const key = await authRequest.useKey(USERNAME_PROVIDER, username.toLowerCase(), password);
     const session = await startSession(key.userId);
     event.json(200, {
       token: session.token,
@@ -28,6 +30,18 @@ export const onPost: RequestHandler = async (event) => {
       expiresAt: session.idlePeriodExpiresAt,
     });
   } catch (error) {
+    if (error instanceof LuciaError && error.code === "AUTH_TOO_MANY_REQUESTS") {
+      const seconds = error.retryAfterSeconds ?? 60;
+      event.headers.set("Retry-After", String(seconds));
+      throw event.json(429, {
+        error: "too_many_requests",
+        message: tooManyAttemptsMessage(seconds),
+      });
+    }
+    if (isDatabaseFailure(error)) {
+      event.headers.set("Retry-After", "5");
+      throw event.json(503, { error: "database_unavailable", message: "Try again shortly." });
+    }
     const refused =
       error instanceof LuciaError &&
       (error.code === "AUTH_INVALID_KEY_ID" || error.code === "AUTH_INVALID_PASSWORD");
