@@ -43,6 +43,8 @@ export default defineConfig(({ mode }) => ({
     rollupOptions: {
       // Everything that is not our own source stays an import of the consuming app.
       external: (id) => !id.startsWith(".") && !id.startsWith("/") && !id.startsWith("\0"),
+      // Shared chunks too get the name the consumer's optimizer looks for.
+      output: { chunkFileNames: "chunks/[name]-[hash].qwik.mjs" },
     },
   },
   test: {
