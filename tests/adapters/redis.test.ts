@@ -14,6 +14,7 @@ import { runAdapterContract } from "../contract/adapter-contract.js";
 import { openTestDatabase } from "../support/postgres.js";
 import { connectRedis, keysUnder, removeKeys, testPrefix } from "../support/redis.js";
 import { REDIS_URL, requireService } from "../support/services.js";
+import { proxyTo } from "../support/tcp-proxy.js";
 
 const redisService = await requireService("Redis");
 const postgresService = await requireService("PostgreSQL");
@@ -28,32 +29,6 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
     throw error;
   }
   return "resolved";
-}
-
-/** A TCP proxy in front of Redis that can be taken down and brought back on the same port. */
-async function redisProxy(): Promise<{ port: number; stop(): Promise<void>; start(): void }> {
-  const target = new URL(REDIS_URL);
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    const upstream = net.connect(Number(target.port || 6379), target.hostname);
-    for (const end of [socket, upstream]) {
-      sockets.add(end);
-      end.on("error", () => {});
-      end.on("close", () => sockets.delete(end));
-    }
-    socket.pipe(upstream).pipe(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    stop: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
-    start: () => void server.listen(port, "127.0.0.1"),
-  };
 }
 
 if (!redisService.available) {
@@ -339,7 +314,7 @@ if (!redisService.available) {
     });
 
     it("fails promptly while Redis is away and works again, unaided, once it is back", async () => {
-      const proxy = await redisProxy();
+      const proxy = await proxyTo(REDIS_URL, 6379);
       const client = connectRedis(`redis://127.0.0.1:${proxy.port}`);
       const prefix = testPrefix();
       const sessions = redis(client, { prefix });
@@ -350,7 +325,7 @@ if (!redisService.available) {
       const started = performance.now();
       const during = await codeOf(sessions.getSession(row.id));
       const elapsed = performance.now() - started;
-      proxy.start();
+      await proxy.start();
       const after = await vi.waitFor(() => sessions.getSession(row.id), {
         timeout: 10_000,
         interval: 100,

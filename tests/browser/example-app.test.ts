@@ -6,9 +6,9 @@ import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./chromium.js";
-import { buildExampleApp, startExampleApp, type RunningApp } from "./example-app.js";
+import { ensureExampleAppBuilt, startSqliteApp, type AppServer } from "../support/example-app.js";
 
-let app: RunningApp;
+let app: AppServer;
 let browser: Browser;
 let origin: string;
 const PASSWORD = "correct horse battery";
@@ -16,9 +16,9 @@ let counter = 0;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  buildExampleApp();
-  app = await startExampleApp();
-  origin = app.origin;
+  ensureExampleAppBuilt();
+  app = await startSqliteApp();
+  origin = app.url;
 });
 afterAll(async () => {
   await browser?.close();

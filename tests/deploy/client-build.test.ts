@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ensureExampleAppBuilt } from "./app-servers.js";
+import { ensureExampleAppBuilt } from "../support/example-app.js";
 
 const app = fileURLToPath(new URL("../../example-app", import.meta.url));
 

@@ -7,7 +7,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRedis, removeKeys, testPrefix } from "../support/redis.js";
 import { POSTGRES_URL, REDIS_URL, requireService } from "../support/services.js";
-import { ensureExampleAppBuilt, startAppServer, type AppServer } from "./app-servers.js";
+import { ensureExampleAppBuilt, startAppServer, type AppServer } from "../support/example-app.js";
 import { CookieClient, formAction } from "./browser-client.js";
 
 const postgresService = await requireService("PostgreSQL");

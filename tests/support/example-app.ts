@@ -1,11 +1,27 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildExampleApp } from "../browser/example-app.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+const vite = join(root, "node_modules", "vite", "bin", "vite.js");
 const serverEntry = join(root, "example-app", "server", "entry.node-server.js");
+
+/** Builds the example app (client, then the node server), as `npm run build:app` does. */
+export function buildExampleApp(): void {
+  for (const config of [
+    "example-app/vite.config.ts",
+    "example-app/adapters/node-server/vite.config.ts",
+  ]) {
+    execFileSync(process.execPath, [vite, "build", "-c", config, "--logLevel", "error"], {
+      cwd: root,
+      // vitest sets NODE_ENV=test, which would build Qwik in another mode than `npm start`.
+      env: { ...process.env, NODE_ENV: "production" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
+}
 
 /** The newest modification time under `path` (a file or a directory), in milliseconds. */
 function newestChange(path: string): number {
@@ -19,9 +35,8 @@ function newestChange(path: string): number {
 }
 
 /**
- * Builds the example app with the browser tests' helper, unless the build on disk is newer than
- * every source it comes from (the browser tests, which run in an earlier group of the same
- * `npm test`, built it a moment ago).
+ * Builds the example app unless the build on disk is newer than every source it comes from
+ * (an earlier group of the same `npm test` built it a moment ago).
  */
 export function ensureExampleAppBuilt(): void {
   const built = statSync(serverEntry, { throwIfNoEntry: false })?.mtimeMs ?? 0;
@@ -80,6 +95,19 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
       const exited = new Promise((resolve) => server.once("exit", resolve));
       server.kill();
       await exited;
+    },
+  };
+}
+
+/** The app on its default store: a fresh SQLite file, removed on `stop()`. */
+export async function startSqliteApp(env: Record<string, string> = {}): Promise<AppServer> {
+  const directory = mkdtempSync(join(tmpdir(), "qwik-lucia-app-"));
+  const server = await startAppServer({ DATABASE_PATH: join(directory, "app.db"), ...env });
+  return {
+    url: server.url,
+    stop: async () => {
+      await server.stop();
+      rmSync(directory, { recursive: true, force: true });
     },
   };
 }
