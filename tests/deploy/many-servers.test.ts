@@ -8,7 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRedis, removeKeys, testPrefix } from "../support/redis.js";
 import { POSTGRES_URL, REDIS_URL, requireService } from "../support/services.js";
 import { ensureExampleAppBuilt, startAppServer, type AppServer } from "../support/example-app.js";
-import { CookieClient, formAction } from "./browser-client.js";
+import {
+  CookieClient,
+  formAction,
+  me as meAt,
+  PASSWORD,
+  signIn,
+  signUp,
+  type Me,
+} from "./app-client.js";
 
 const postgresService = await requireService("PostgreSQL");
 const redisService = await requireService("Redis");
@@ -18,36 +26,17 @@ const redisService = await requireService("Redis");
 const PUBLIC_ORIGIN = "http://app.example.test";
 // Sessions turn idle (and are renewed on use) this long after a sign-in or a renewal.
 const ACTIVE_PERIOD_MS = 2_000;
-const PASSWORD = "correct horse battery";
 let counter = 0;
 const uniqueName = (): string => `many${Date.now().toString(36)}${++counter}`;
 
-interface Me {
-  user: { userId: string; username: string };
-  session: { sessionId: string; expiresAt: string };
+const me = (client: CookieClient, server: AppServer): Promise<Response> => meAt(client, server.url);
+
+async function signedUp(client: CookieClient, server: AppServer, name: string): Promise<void> {
+  expect((await signUp(client, server.url, name)).status).toBe(303);
 }
 
-async function me(client: CookieClient, server: AppServer): Promise<Response> {
-  return client.get(server.url, "/api/me");
-}
-
-async function signUp(client: CookieClient, server: AppServer, username: string): Promise<void> {
-  const action = formAction(await (await client.get(server.url, "/sign-up/")).text());
-  const response = await client.post(server.url, `/sign-up/${action}`, {
-    username,
-    password: PASSWORD,
-  });
-  expect(response.status).toBe(303);
-}
-
-async function signIn(client: CookieClient, server: AppServer, username: string): Promise<void> {
-  const action = formAction(await (await client.get(server.url, "/sign-in/")).text());
-  const response = await client.post(server.url, `/sign-in/${action}`, {
-    username,
-    password: PASSWORD,
-    redirectTo: "",
-  });
-  expect(response.status).toBe(303);
+async function signedIn(client: CookieClient, server: AppServer, name: string): Promise<void> {
+  expect((await signIn(client, server.url, name)).status).toBe(303);
   expect(client.session).toBeDefined();
 }
 
@@ -75,9 +64,9 @@ async function sqlRows(
 /** A new user, signed in on `server` with a client of its own. */
 async function signedInUser(server: AppServer): Promise<{ client: CookieClient; name: string }> {
   const name = uniqueName();
-  await signUp(new CookieClient(PUBLIC_ORIGIN), server, name);
+  await signedUp(new CookieClient(PUBLIC_ORIGIN), server, name);
   const client = new CookieClient(PUBLIC_ORIGIN);
-  await signIn(client, server, name);
+  await signedIn(client, server, name);
   return { client, name };
 }
 
@@ -184,7 +173,7 @@ function runManyServers(stores: StoreSetup): void {
     it("revoking a session on B: A refuses its cookie next, and keeps the other", async () => {
       const { client: revoked, name } = await signedInUser(a);
       const other = new CookieClient(PUBLIC_ORIGIN);
-      await signIn(other, a, name);
+      await signedIn(other, a, name);
       const { session } = (await (await me(revoked, a)).json()) as Me;
 
       const page = await (await other.get(b.url, "/sessions/")).text();
@@ -201,7 +190,7 @@ function runManyServers(stores: StoreSetup): void {
     // Last: the failures also count against this machine's address, which every test shares.
     it("five failed sign-ins on A: the sixth, on B, is refused (429) even if right", async () => {
       const name = uniqueName();
-      await signUp(new CookieClient(PUBLIC_ORIGIN), a, name);
+      await signedUp(new CookieClient(PUBLIC_ORIGIN), a, name);
       const token = (server: AppServer, password: string): Promise<Response> =>
         fetch(new URL("/api/token", server.url), {
           method: "POST",

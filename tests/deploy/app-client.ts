@@ -67,3 +67,47 @@ export function formAction(html: string, marker = ""): string {
   }
   throw new Error(`no form with ${JSON.stringify(marker)} in the page:\n${html.slice(0, 2000)}`);
 }
+
+/** The password of the users the flows create. */
+export const PASSWORD = "correct horse battery";
+
+/** The app's `/api/me` answer for a signed-in request. */
+export interface Me {
+  user: { userId: string; username: string };
+  session: { sessionId: string; expiresAt: string };
+}
+
+export function me(client: CookieClient, server: string): Promise<Response> {
+  return client.get(server, "/api/me");
+}
+
+/** Submits the form of `page` (the first one, or the one containing `marker`). */
+export async function submitForm(
+  client: CookieClient,
+  server: string,
+  page: string,
+  fields: Record<string, string>,
+  marker = "",
+): Promise<Response> {
+  const action = formAction(await (await client.get(server, page)).text(), marker);
+  return client.post(server, `${page}${action}`, fields);
+}
+
+/** Creates an account (the client is then signed in as it). */
+export async function signUp(
+  client: CookieClient,
+  server: string,
+  username: string,
+): Promise<Response> {
+  return submitForm(client, server, "/sign-up/", { username, password: PASSWORD });
+}
+
+/** Signs in through the sign-in form; 303 on success. */
+export async function signIn(
+  client: CookieClient,
+  server: string,
+  username: string,
+  password = PASSWORD,
+): Promise<Response> {
+  return submitForm(client, server, "/sign-in/", { username, password, redirectTo: "" });
+}
