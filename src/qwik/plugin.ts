@@ -27,6 +27,7 @@ export interface AuthPluginOptions {
 export function authPlugin(auth: Auth<any>, options: AuthPluginOptions = {}): RequestHandler {
   const message = options.databaseFailureMessage ?? DATABASE_FAILURE_MESSAGE;
   return async (event: RequestEvent) => {
+    await refuseMalformedActionBody(event);
     const authRequest = auth.handleRequest(event) as AuthRequest<AnySession>;
     const state = await validateOrUnavailable(event, authRequest, message);
 
@@ -34,6 +35,24 @@ export function authPlugin(auth: Auth<any>, options: AuthPluginOptions = {}): Re
       event.cookie.has(auth.sessionCookieName) || event.request.headers.has("authorization");
     if (state.session || carriesCredentials) markPrivate(event);
   };
+}
+
+/**
+ * Qwik City answers an action whose body does not parse (malformed JSON, a broken multipart
+ * body, a JSON array) with a 500. That is the client's mistake: answer 400 before it gets there.
+ * `parseBody()` keeps its result, so the action reads the same body without parsing it again.
+ */
+async function refuseMalformedActionBody(event: RequestEvent): Promise<void> {
+  if (event.method !== "POST" || !event.query.has("qaction")) return;
+  let body: unknown;
+  try {
+    body = await event.parseBody();
+  } catch {
+    body = null;
+  }
+  if (typeof body !== "object" || body === null) {
+    throw event.error(400, "The form data could not be read. Reload the page and try again.");
+  }
 }
 
 /**

@@ -99,7 +99,8 @@ export async function signUp(
   server: string,
   username: string,
 ): Promise<Response> {
-  return submitForm(client, server, "/sign-up/", { username, password: PASSWORD });
+  const fields = { username, password: PASSWORD };
+  return submitForm(client, server, "/sign-up/", fields, 'name="password"');
 }
 
 /** Signs in through the sign-in form; 303 on success. */
@@ -109,5 +110,6 @@ export async function signIn(
   username: string,
   password = PASSWORD,
 ): Promise<Response> {
-  return submitForm(client, server, "/sign-in/", { username, password, redirectTo: "" });
+  const fields = { username, password, redirectTo: "" };
+  return submitForm(client, server, "/sign-in/", fields, 'name="password"');
 }

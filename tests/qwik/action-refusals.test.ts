@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Auth } from "../../src/core/auth.js";
 import { countedDatabase, createAuth, type CountedDatabase } from "../request/fixture.js";
-import { idOf, submit } from "./harness.js";
+import { idOf, ORIGIN, send, submit } from "./harness.js";
 import { AUTH_HEADER, registerAuth } from "./registry.js";
 import * as signInRoute from "./routes/sign-in/index.js";
 
@@ -23,6 +23,7 @@ beforeEach(async () => {
     key: { providerId: "username", providerUserId: "ada", password: "right" },
     attributes: {},
   });
+  database.reset();
 });
 afterEach(() => database.close());
 
@@ -65,5 +66,22 @@ describe("a throttled sign-in in routeAuthAction$", () => {
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("5");
     database.recover();
+  });
+});
+
+describe("a malformed action body", () => {
+  it.each([
+    ["malformed JSON", "application/json", "{not json"],
+    ["a JSON array", "application/json", "[1,2]"],
+    ["a broken multipart body", "multipart/form-data; boundary=x", "--y\r\nnonsense"],
+  ])("is answered 400 before the action runs: %s", async (_name, contentType, body) => {
+    const response = await send(`/sign-in/q-data.json?qaction=${idOf(signInRoute.useSignIn)}`, {
+      method: "POST",
+      headers: { ...headers, origin: ORIGIN, "content-type": contentType },
+      body,
+    });
+
+    expect(response.status).toBe(400);
+    expect(database.count).toBe(0);
   });
 });
