@@ -71,6 +71,7 @@ export async function passwordBenchmark(
       providerUserId: `ours${i}`,
       password: PASSWORD,
     });
+    if (options.quick) continue;
     await v2.createKey({
       userId,
       providerId: PROVIDER,
