@@ -3,10 +3,11 @@ import pg from "pg";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { postgres, postgresSchema } from "../../src/adapters/postgres.js";
-import { LuciaError, lucia } from "../../src/index.js";
+import { lucia } from "../../src/index.js";
 import { runAdapterContract } from "../contract/adapter-contract.js";
 import { openTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { POSTGRES_URL, requireService } from "../support/services.js";
+import { codeOf } from "../support/outcome.js";
 
 const service = await requireService("PostgreSQL");
 
@@ -15,16 +16,6 @@ function luciaV2Hash(password: string, salt: string): string {
   const options = { N: 16384, r: 16, p: 1, maxmem: 64 * 1024 * 1024 };
   const key = scryptSync(password.normalize("NFKC"), salt, 64, options);
   return `s2:${salt}:${key.toString("hex")}`;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LuciaError) return error.code;
-    throw error;
-  }
-  return "resolved";
 }
 
 if (!service.available) {

@@ -9,27 +9,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { redis } from "../../src/adapters/redis.js";
 import { sqlite, sqliteSchema } from "../../src/adapters/sqlite.js";
 import type { SessionAdapter, SessionSchema } from "../../src/adapters/types.js";
-import { LuciaError } from "../../src/index.js";
 import { runAdapterContract } from "../contract/adapter-contract.js";
 import { openTestDatabase } from "../support/postgres.js";
 import { connectRedis, keysUnder, removeKeys, testPrefix } from "../support/redis.js";
 import { REDIS_URL, requireService } from "../support/services.js";
 import { proxyTo } from "../support/tcp-proxy.js";
+import { codeOf } from "../support/outcome.js";
 
 const redisService = await requireService("Redis");
 const postgresService = await requireService("PostgreSQL");
 
 const MINUTE = 60_000;
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LuciaError) return error.code;
-    throw error;
-  }
-  return "resolved";
-}
 
 if (!redisService.available) {
   it.skip(redisService.skipReason, () => {});

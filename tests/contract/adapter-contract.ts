@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { LuciaError, lucia, type Auth, type Configuration } from "../../src/index.js";
+import { lucia, type Auth, type Configuration } from "../../src/index.js";
 import type {
   Adapter,
   AdapterConfig,
@@ -8,6 +8,7 @@ import type {
   SessionSchema,
   UserAdapter,
 } from "../../src/adapters/types.js";
+import { codeOf } from "../support/outcome.js";
 
 /**
  * What a store under test provides. Its schema must have a nullable `username` text column on
@@ -39,16 +40,6 @@ function halves(adapter: AdapterConfig): { users: UserAdapter; sessions: Session
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LuciaError) return error.code;
-    throw error;
-  }
-  return "resolved";
 }
 
 /**

@@ -3,16 +3,7 @@ import { scryptSync } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { sqlite, sqliteSchema } from "../../src/adapters/sqlite.js";
 import { LuciaError, isDatabaseFailure, lucia } from "../../src/index.js";
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LuciaError) return error.code;
-    throw error;
-  }
-  return "resolved";
-}
+import { codeOf } from "../support/outcome.js";
 
 /** Lucia v2's documented SQLite schema, created by hand as its users did. */
 const LUCIA_V2_SCHEMA = `

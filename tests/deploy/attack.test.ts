@@ -1,7 +1,6 @@
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { mkdtempSync, rmSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -21,6 +20,7 @@ import {
   submitForm,
   type Me,
 } from "./app-client.js";
+import { rawRequest } from "../support/raw-http.js";
 
 const FUZZ_RUNS = 1_000;
 let counter = 0;
@@ -257,19 +257,6 @@ describe("fuzzing the example app's endpoints", () => {
     );
   });
 });
-
-/** Sends a request as raw bytes (nothing validated on the way) and reads the status code. */
-function rawRequest(port: number, head: string, body: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1");
-    let received = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk: string) => (received += chunk));
-    socket.on("error", reject);
-    socket.on("close", () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0)));
-    socket.end(Buffer.concat([Buffer.from(head, "latin1"), body]));
-  });
-}
 
 const postgresService = await requireService("PostgreSQL");
 const redisService = await requireService("Redis");

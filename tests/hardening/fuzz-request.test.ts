@@ -1,12 +1,13 @@
 import express from "express";
 import fc from "fast-check";
 import { createServer, type Server } from "node:http";
-import { connect, type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lucia, node, express as expressMiddleware, web } from "../../src/middleware/index.js";
 import type { AuthRequest } from "../../src/core/request.js";
 import { countedDatabase, createAuth, signedInSession } from "../request/fixture.js";
 import { asHeaderValue, requestParts } from "./fuzz-input.js";
+import { rawRequest } from "../support/raw-http.js";
 
 // Cases per middleware; the run prints the total and the outcome.
 const IN_PROCESS_RUNS = 4_000;
@@ -187,16 +188,3 @@ type Handler = (
   request: import("node:http").IncomingMessage,
   response: import("node:http").ServerResponse,
 ) => void;
-
-/** Sends bytes as they are (no client-side validation) and reads the status code. */
-function rawRequest(port: number, text: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1");
-    let received = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (chunk: string) => (received += chunk));
-    socket.on("error", reject);
-    socket.on("close", () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0)));
-    socket.end(Buffer.from(text, "latin1"));
-  });
-}
