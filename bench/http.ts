@@ -98,7 +98,7 @@ export async function httpBenchmark(options: { quick: boolean }): Promise<Sectio
         {
           goal: `signed-in throughput ≥ ${TARGET}x the no-auth page`,
           met: signedIn.median >= TARGET,
-          measured: `${signedIn.median.toFixed(2)}x`,
+          measured: `${signedIn.median.toFixed(3)}x`,
         },
       ],
       notes: [
