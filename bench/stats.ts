@@ -1,4 +1,11 @@
 /** Medians of alternating rounds, and the ratios that every table of BENCHMARKS.md shows. */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+// A full collection before every round: each contender starts from a clean heap instead of
+// paying for the garbage of the one before it (Lucia v2's is large).
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
 
 /** The median, minimum and maximum of a sample. */
 export interface Spread {
@@ -34,6 +41,7 @@ export async function alternate<R>(
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < contenders.length; i++) {
       const contender = contenders[(round + i) % contenders.length]!;
+      collectGarbage();
       results.get(contender.name)!.push(await contender.round());
     }
   }

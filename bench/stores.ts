@@ -37,8 +37,8 @@ async function reachable<T>(connect: () => Promise<T>): Promise<T | null> {
 
 export async function storesBenchmark(options: { quick: boolean }): Promise<Section> {
   const userCount = options.quick ? 300 : 10_000;
-  const callsPerRound = options.quick ? 300 : 600;
-  const rounds = options.quick ? 5 : 25;
+  const callsPerRound = options.quick ? 300 : 1_000;
+  const rounds = options.quick ? 5 : 15;
 
   const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 });
   pool.on("error", () => {});

@@ -36,8 +36,8 @@ export async function validationBenchmark(
   options: { quick: boolean },
 ): Promise<Section> {
   const { db, tokens, luciaV2SessionIds } = fixture;
-  const callsPerRound = options.quick ? 5_000 : 4_000;
-  const rounds = options.quick ? 5 : 31;
+  const callsPerRound = options.quick ? 5_000 : 12_000;
+  const rounds = options.quick ? 5 : 11;
   // A fixed pseudo-random walk over all sessions, the same for every contender.
   const order = Array.from({ length: callsPerRound }, (_, i) => (i * 7919) % tokens.length);
 
