@@ -20,7 +20,8 @@ export function sqliteThrottleStore(db: Database, table = "auth_throttle"): Thro
   const increment = db.prepare(
     `INSERT INTO ${name} (id, failures, last_failure_at) VALUES (?, 1, ?)
     ON CONFLICT (id) DO UPDATE SET
-      failures = CASE WHEN excluded.last_failure_at - last_failure_at < ? THEN failures + 1 ELSE 1 END,
+      failures = CASE WHEN excluded.last_failure_at - last_failure_at < ?
+        THEN failures + 1 ELSE 1 END,
       last_failure_at = excluded.last_failure_at
     RETURNING failures, last_failure_at AS lastFailureAt`,
   );
