@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { format, resolveConfig } from "prettier";
 import { renderReport, skippedSection, type Section } from "./report.js";
 
 const benchFolder = fileURLToPath(new URL(".", import.meta.url));
@@ -83,7 +84,13 @@ async function main(): Promise<void> {
   }
 
   const seconds = (performance.now() - started) / 1000;
-  writeFileSync(reportFile, renderReport(sections, command, seconds));
+  // Formatted like every other file of the repository, so `npm run format` leaves it alone.
+  const options = await resolveConfig(reportFile);
+  const report = await format(renderReport(sections, command, seconds), {
+    ...options,
+    filepath: reportFile,
+  });
+  writeFileSync(reportFile, report);
   console.log(`BENCHMARKS.md written (${seconds.toFixed(0)} s)`);
   if (failed) process.exitCode = 1;
 }
