@@ -35,18 +35,32 @@ export function getAuthRequest<S extends AnySession = AnySession>(
   );
 }
 
+// One copy per validation result: every loader of a request reads the same result.
+const authStates = new WeakMap<object, AuthState<any>>();
+
 /**
  * A plain copy of the validation result: Qwik serializes loader values to the browser, and
  * a plain object cannot carry the token even if a session object ever made it enumerable.
  */
 export function toAuthState<S extends AnySession>(result: ValidationResult<S>): AuthState<S> {
   if (!result.session) return { user: null, session: null };
-  const { token: _token, ...session } = result.session as S & { token?: string };
-  const user = { ...result.session.user };
-  return { user, session: { ...session, user } as unknown as S };
+  let state = authStates.get(result) as AuthState<S> | undefined;
+  if (!state) {
+    // Object.assign copies own enumerable properties only: the token is not one of them.
+    const user = Object.assign({}, result.session.user);
+    const session = Object.assign({}, result.session, { user }) as S;
+    state = { user, session };
+    authStates.set(result, state);
+  }
+  return state;
 }
 
+const PRIVATE_KEY = "qwik-lucia/private";
+
 /** Responses built from the session must not be stored by shared caches or the browser. */
-export function markPrivate(event: Pick<RequestEventBase, "headers">): void {
+export function markPrivate(event: Pick<RequestEventBase, "headers" | "sharedMap">): void {
+  // Once per request, however many loaders and guards ask.
+  if (event.sharedMap.has(PRIVATE_KEY)) return;
+  event.sharedMap.set(PRIVATE_KEY, true);
   event.headers.set("Cache-Control", "private, no-store");
 }
