@@ -1,5 +1,5 @@
 import type { Cookie } from "../core/cookie.js";
-import type { HeaderReader, Middleware } from "../core/request-context.js";
+import type { HeaderReader, Middleware, RequestContext } from "../core/request-context.js";
 
 /** What `lucia()` expects: a request and a way to set a cookie, from any framework. */
 export interface LuciaRequestContext {
@@ -28,14 +28,14 @@ export interface LuciaRequestContext {
  * });
  */
 export function lucia(): Middleware<[context: LuciaRequestContext]> {
-  return ({ args: [context] }) => ({
-    request: {
-      method: context.request.method,
-      url: context.request.url,
-      headers: context.request.headers,
-    },
-    ...(context.sessionCookie !== undefined && { sessionCookie: context.sessionCookie }),
-    setCookie: (cookie) => context.setCookie(cookie),
-    clientAddress: context.clientAddress ?? null,
-  });
+  return ({ args: [context] }) => {
+    const requestContext: RequestContext = {
+      request: context.request,
+      setCookie: (cookie) => context.setCookie(cookie),
+      clientAddress: context.clientAddress ?? null,
+    };
+    // Only when given: undefined means "parse the Cookie header".
+    if (context.sessionCookie !== undefined) requestContext.sessionCookie = context.sessionCookie;
+    return requestContext;
+  };
 }

@@ -27,7 +27,9 @@ export interface AuthPluginOptions {
 export function authPlugin(auth: Auth<any>, options: AuthPluginOptions = {}): RequestHandler {
   const message = options.databaseFailureMessage ?? DATABASE_FAILURE_MESSAGE;
   return async (event: RequestEvent) => {
-    await refuseMalformedActionBody(event);
+    if (event.method === "POST" && event.query.has("qaction")) {
+      await refuseMalformedActionBody(event);
+    }
     const authRequest = auth.handleRequest(event) as AuthRequest<AnySession>;
     const state = await validateOrUnavailable(event, authRequest, message);
 
@@ -43,7 +45,6 @@ export function authPlugin(auth: Auth<any>, options: AuthPluginOptions = {}): Re
  * `parseBody()` keeps its result, so the action reads the same body without parsing it again.
  */
 async function refuseMalformedActionBody(event: RequestEvent): Promise<void> {
-  if (event.method !== "POST" || !event.query.has("qaction")) return;
   let body: unknown;
   try {
     body = await event.parseBody();
