@@ -6,8 +6,13 @@ import type { ThrottleStore } from "./types.js";
 export interface SignInThrottleOptions {
   /** Default: in memory (one server). Use a SQL or Redis store when running several. */
   store?: ThrottleStore;
-  /** Failures allowed in a window before attempts are refused. Default 5. */
+  /** Failures of one key allowed in a window before attempts are refused. Default 5. */
   maxFailures?: number;
+  /**
+   * Failures from one client address allowed in a window. Default: `maxFailures`. Raise it
+   * when many users share an address (an office behind one NAT).
+   */
+  maxFailuresPerAddress?: number;
   /** A count lapses this long after its last failure. Default 15 minutes. */
   windowMs?: number;
   /** The first refusal lasts this long, then doubles with each further failure. Default 30 s. */
@@ -32,6 +37,7 @@ const MINUTE = 60_000;
 export class SignInThrottle {
   readonly #store: ThrottleStore;
   readonly #maxFailures: number;
+  readonly #maxFailuresPerAddress: number;
   readonly #windowMs: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
@@ -44,12 +50,14 @@ export class SignInThrottle {
   constructor(options: SignInThrottleOptions = {}) {
     this.#store = options.store ?? memoryThrottleStore();
     this.#maxFailures = options.maxFailures ?? 5;
+    this.#maxFailuresPerAddress = options.maxFailuresPerAddress ?? this.#maxFailures;
     this.#windowMs = options.windowMs ?? 15 * MINUTE;
     this.#baseDelayMs = options.baseDelayMs ?? MINUTE / 2;
     this.#maxDelayMs = options.maxDelayMs ?? this.#windowMs;
     this.#trustedProxies = new Set((options.trustedProxies ?? []).map(normalizeAddress));
     for (const [name, value] of Object.entries({
       maxFailures: this.#maxFailures,
+      maxFailuresPerAddress: this.#maxFailuresPerAddress,
       windowMs: this.#windowMs,
       baseDelayMs: this.#baseDelayMs,
       maxDelayMs: this.#maxDelayMs,
@@ -80,7 +88,8 @@ export class SignInThrottle {
     let blockedUntil = 0;
     for (const id of ids) {
       const record = await this.#store.get(id, now, this.#windowMs);
-      if (record) blockedUntil = Math.max(blockedUntil, this.#blockedUntil(record));
+      const allowed = id.startsWith("address:") ? this.#maxFailuresPerAddress : this.#maxFailures;
+      if (record) blockedUntil = Math.max(blockedUntil, this.#blockedUntil(record, allowed));
     }
     if (blockedUntil > now) {
       const retryAfterSeconds = Math.ceil((blockedUntil - now) / 1000);
@@ -117,9 +126,9 @@ export class SignInThrottle {
     return address;
   }
 
-  #blockedUntil(record: { failures: number; lastFailureAt: number }): number {
-    if (record.failures < this.#maxFailures) return 0;
-    const doublings = Math.min(record.failures - this.#maxFailures, 30);
+  #blockedUntil(record: { failures: number; lastFailureAt: number }, allowed: number): number {
+    if (record.failures < allowed) return 0;
+    const doublings = Math.min(record.failures - allowed, 30);
     const delay = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** doublings);
     return record.lastFailureAt + delay;
   }

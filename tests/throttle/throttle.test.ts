@@ -221,3 +221,17 @@ describe("configuration", () => {
     expect(() => new SignInThrottle(options)).toThrow(/signInThrottle\./);
   });
 });
+
+describe("maxFailuresPerAddress", () => {
+  it("lets an address fail more often than one key may", async () => {
+    const limiter = new SignInThrottle({ maxFailuresPerAddress: 8 });
+
+    const outcomes: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      outcomes.push(await outcome(limiter.attempt(`user:n${i}`, "203.0.113.7", wrongPassword)));
+    }
+
+    expect(outcomes.slice(0, 8)).toEqual(Array(8).fill("AUTH_INVALID_PASSWORD"));
+    expect(outcomes[8]).toMatch(/^429/);
+  });
+});
