@@ -112,25 +112,34 @@ export class AuthRequest<S extends Session = Session> {
     if (token === null) return Promise.resolve(SIGNED_OUT);
 
     const generation = this.#generation;
+    // A failing store (or a cookie that could not be written) is not a sign-out: the cookie
+    // stays, and the rejection is forgotten so that a later call retries.
+    const forget = (error: unknown): never => {
+      if (this.#validation === validation) this.#validation = null;
+      throw error;
+    };
     const validation: Promise<ValidationResult<S>> = this.auth.validateSession(token).then(
       (session) => {
         // A renewed session gets a new cookie, or the browser drops it at the old expiry.
         if (session.fresh && generation === this.#generation) {
-          this.#writeCookie(this.auth.createSessionCookie(session, { secure: this.#secure() }));
+          try {
+            this.#writeCookie(this.auth.createSessionCookie(session, { secure: this.#secure() }));
+          } catch (error) {
+            forget(error);
+          }
         }
         return { user: session.user, session } as ValidationResult<S>;
       },
       (error: unknown) => {
-        if (!isInvalidSession(error)) throw error;
-        if (generation === this.#generation) this.#removeStaleCookie();
+        if (!isInvalidSession(error)) forget(error);
+        try {
+          if (generation === this.#generation) this.#removeStaleCookie();
+        } catch (cookieError) {
+          forget(cookieError);
+        }
         return SIGNED_OUT;
       },
     );
-    // A failing store (or a cookie that could not be written) is not a sign-out: the cookie
-    // stays, and the rejection is forgotten so that a later call retries.
-    validation.catch(() => {
-      if (this.#validation === validation) this.#validation = null;
-    });
     return validation;
   }
 

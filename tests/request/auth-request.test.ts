@@ -171,4 +171,33 @@ describe("AuthRequest", () => {
     expect(() => handle().setSession(listed)).toThrow(/no token/);
     expect(setCookies).toEqual([]);
   });
+
+  it("a cookie that cannot be written rejects that call only: the next call retries", async () => {
+    const start = Date.now();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(start);
+    const session = await signedInSession(auth);
+    vi.setSystemTime(start + DAY + 1);
+    let responseSent = true;
+    const authRequest = auth.handleRequest({
+      request: {
+        method: "GET",
+        url: REQUEST_URL,
+        headers: new Headers({ cookie: `auth_session=${session.token}` }),
+      },
+      setCookie: (cookie: Cookie) => {
+        if (responseSent) throw new LuciaError("AUTH_INVALID_REQUEST", "the response was sent");
+        setCookies.push(cookie.serialize());
+      },
+    });
+
+    const failure = await authRequest.validate().catch((error: unknown) => error);
+    responseSent = false;
+    vi.setSystemTime(start + 2 * DAY + 2);
+    const retried = await authRequest.validate();
+
+    expect((failure as LuciaError).code).toBe("AUTH_INVALID_REQUEST");
+    expect(retried?.sessionId).toBe(session.sessionId);
+    expect(setCookies).toHaveLength(1);
+  });
 });
