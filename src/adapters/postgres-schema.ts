@@ -1,4 +1,5 @@
-/** The schema of the PostgreSQL adapter: table names, identifier quoting and the DDL. */
+/** The schema of the PostgreSQL adapter: table names and the DDL. */
+import { quote } from "./sql.js";
 
 /** Table names, optionally schema-qualified (`"auth.user"`); Lucia v2's by default. */
 export interface PostgresTableNames {
@@ -13,14 +14,6 @@ export const DEFAULT_TABLES: PostgresTableNames = {
   key: "user_key",
   session: "user_session",
 };
-
-/** Quotes an identifier (`"auth"."user"` for a schema-qualified name). */
-export function quote(name: string): string {
-  return name
-    .split(".")
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join(".");
-}
 
 /**
  * The SQL of Lucia v2's PostgreSQL schema (plus indexes on `user_id`), for `pool.query()`.

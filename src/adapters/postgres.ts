@@ -1,6 +1,7 @@
 import type { FieldDef, Pool, PoolClient, QueryArrayConfig, QueryConfig } from "pg";
 import { databaseFailure, LuciaError } from "../core/errors.js";
-import { DEFAULT_TABLES, quote, type PostgresTableNames } from "./postgres-schema.js";
+import { DEFAULT_TABLES, type PostgresTableNames } from "./postgres-schema.js";
+import { quote } from "./sql.js";
 import type { Adapter, KeySchema, SessionSchema, UserSchema } from "./types.js";
 
 export { postgresSchema, type PostgresTableNames } from "./postgres-schema.js";

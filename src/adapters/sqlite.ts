@@ -1,6 +1,7 @@
 import type { Database, Statement } from "better-sqlite3";
 import { databaseFailure, LuciaError } from "../core/errors.js";
 import type { Adapter, KeySchema, SessionSchema, UserSchema } from "./types.js";
+import { quote } from "./sql.js";
 
 /** Table names; Lucia v2's by default, so its databases work unchanged. */
 export interface SqliteTableNames {
@@ -10,14 +11,6 @@ export interface SqliteTableNames {
 }
 
 const DEFAULT_TABLES: SqliteTableNames = { user: "user", key: "user_key", session: "user_session" };
-
-/** Quotes an identifier (`"main"."user"` for a schema-qualified name). */
-function quote(name: string): string {
-  return name
-    .split(".")
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join(".");
-}
 
 /**
  * The SQL of Lucia v2's schema (plus two indexes), for `db.exec()`. Add your own attribute

@@ -1,14 +1,8 @@
 import type { Pool } from "pg";
+import { quote } from "../adapters/sql.js";
 import type { ThrottleRecord, ThrottleStore } from "./types.js";
 
 const SWEEP_EVERY = 500;
-
-function quote(name: string): string {
-  return name
-    .split(".")
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join(".");
-}
 
 /** Failure counts in a PostgreSQL table (created on first use), shared by every server. */
 export function postgresThrottleStore(pool: Pool, table = "auth_throttle"): ThrottleStore {

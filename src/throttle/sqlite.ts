@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { quote } from "../adapters/sql.js";
 import type { ThrottleRecord, ThrottleStore } from "./types.js";
 
 // One sweep of lapsed rows per this many recorded failures keeps the table small.
@@ -6,7 +7,7 @@ const SWEEP_EVERY = 500;
 
 /** Failure counts in a SQLite table (created on first use), shared by every process on it. */
 export function sqliteThrottleStore(db: Database, table = "auth_throttle"): ThrottleStore {
-  const name = `"${table.replaceAll('"', '""')}"`;
+  const name = quote(table);
   db.exec(`CREATE TABLE IF NOT EXISTS ${name} (
     id TEXT NOT NULL PRIMARY KEY,
     failures INTEGER NOT NULL,
