@@ -119,8 +119,11 @@ for (const javaScriptEnabled of [false, true]) {
       await signUp(page, username);
       expect(await text(page, "username-error")).toMatch(/taken/i);
 
-      await signUp(page, uniqueName(), "short");
+      const fresh = uniqueName();
+      await signUp(page, fresh, "short");
       expect(await text(page, "password-error")).toMatch(/at least 8 characters/i);
+      // The username survives the error, so only the password needs typing again.
+      expect(await page.inputValue("main [name=username]")).toBe(fresh);
     });
 
     it("revoking another browser's session signs that browser out on its next request", async () => {

@@ -55,7 +55,7 @@ export default component$(() => {
           name="username"
           autoComplete="username"
           required
-          value={signIn.formData?.get("username")?.toString() ?? ""}
+          value={signIn.formData?.get("username")?.toString()}
         />
         {signIn.value?.fieldErrors?.username && (
           <p class="error" data-testid="username-error">

@@ -46,7 +46,7 @@ export default component$(() => {
           name="username"
           autoComplete="username"
           required
-          value={signUp.formData?.get("username")?.toString() ?? ""}
+          value={signUp.formData?.get("username")?.toString()}
         />
         {signUp.value?.fieldErrors?.username && (
           <p class="error" data-testid="username-error">
