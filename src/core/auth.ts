@@ -306,20 +306,41 @@ export class Auth<C extends Configuration = Configuration> {
    * Validates a token from a cookie or a Bearer header: the session (renewed in place when idle,
    * then `fresh: true`), or `AUTH_INVALID_SESSION_ID` for a malformed, unknown or dead token.
    */
-  async validateSession(token: string): Promise<SessionOf<C>> {
+  validateSession(token: string): Promise<SessionOf<C>> {
     // LIMITATION: Lucia v2's plaintext session ids match no stored hash: its users sign in again.
-    if (!isWellFormedToken(token)) throw new LuciaError("AUTH_INVALID_SESSION_ID");
-    const [row, userRow] = await this.#getSessionAndUser(hashSessionToken(token));
-    if (!row) throw new LuciaError("AUTH_INVALID_SESSION_ID");
+    if (!isWellFormedToken(token)) {
+      return Promise.reject(new LuciaError("AUTH_INVALID_SESSION_ID"));
+    }
+    const sessionId = hashSessionToken(token);
+    const toSession = ([row, userRow]: [SessionSchema, UserSchema] | [null, null]) =>
+      this.#sessionOfLookup(row, userRow, token);
+    if (!this.#joined) return this.#getSessionThenUser(sessionId).then(toSession);
 
+    // Every request's path: one promise step from the joined lookup to the session.
+    let lookup: Promise<[SessionSchema, UserSchema] | [null, null]>;
+    try {
+      lookup = this.#joined(sessionId);
+    } catch (error) {
+      return Promise.reject(databaseFailure(error));
+    }
+    return lookup.then(toSession, rethrowAsDatabaseFailure);
+  }
+
+  #sessionOfLookup(
+    row: SessionSchema | null,
+    userRow: UserSchema | null,
+    token: string,
+  ): SessionOf<C> | Promise<SessionOf<C>> {
+    if (!row || !userRow) throw new LuciaError("AUTH_INVALID_SESSION_ID");
     const now = Date.now();
     const state = stateAt(row, now);
     if (state === "dead") throw new LuciaError("AUTH_INVALID_SESSION_ID");
     if (state === "active") return this.#toSession(row, this.#toUser(userRow), state, false, token);
 
-    const renewal = await this.#renew(row, now);
-    if (!renewal) throw new LuciaError("AUTH_INVALID_SESSION_ID");
-    return this.#toSession({ ...row, ...renewal }, this.#toUser(userRow), "active", true, token);
+    return this.#renew(row, now).then((renewal) => {
+      if (!renewal) throw new LuciaError("AUTH_INVALID_SESSION_ID");
+      return this.#toSession({ ...row, ...renewal }, this.#toUser(userRow), "active", true, token);
+    });
   }
 
   /** The session by its public id, without renewing it; `AUTH_INVALID_SESSION_ID` if dead. */
@@ -435,7 +456,7 @@ export class Auth<C extends Configuration = Configuration> {
     // The joined lookup is every validation's path: no async frame of its own.
     if (this.#joined) {
       try {
-        return this.#joined(sessionId).catch(rethrowAsDatabaseFailure);
+        return this.#joined(sessionId).then(undefined, rethrowAsDatabaseFailure);
       } catch (error) {
         return Promise.reject(databaseFailure(error));
       }
