@@ -107,8 +107,8 @@ export async function httpBenchmark(options: { quick: boolean }): Promise<Sectio
               "Cause of the gap (`node --cpu-prof` of the server, signed in vs no auth): the " +
                 "joined SQLite lookup costs 30–45 µs inside the server (cold CPU caches between " +
                 "requests, against ~8 µs in a tight loop), the SHA-256 of the token ~10 µs, " +
-                "and the engine and the Qwik helpers (plugin, three loader wrappers, " +
-                "`Cache-Control` set per loader) ~20 µs: about 6% of the ~1.1 ms a request " +
+                "and the engine and the Qwik helpers (plugin, three loader wrappers, each a " +
+                "QRL call of its own) ~20 µs: about 6% of the ~1.1 ms a request " +
                 "of these pages takes, so even a hand-written join would sit near 0.95x. The " +
                 "signed-out row, which reads no session, shows how much of the rest is noise.",
             ]
