@@ -1,6 +1,6 @@
 /** qwik-lucia: session authentication for Qwik City with Lucia v2's request API. */
 export { lucia, Auth } from "./core/auth.js";
-export type { CreateKeyOptions, CreateUserOptions, SessionOf, UserOf } from "./core/auth.js";
+export type { CreateKeyOptions, CreateUserOptions, SessionOf, UserOf } from "./core/auth-types.js";
 export type { Configuration, CsrfProtection } from "./core/config.js";
 export { Cookie } from "./core/cookie.js";
 export type { CookieAttributes } from "./core/cookie.js";

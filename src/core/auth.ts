@@ -16,10 +16,12 @@ import {
   type CsrfProtection,
 } from "./config.js";
 import { Cookie, readCookie, type CookieAttributes } from "./cookie.js";
-import { databaseFailure, LuciaError } from "./errors.js";
+import { databaseFailure, LuciaError, rethrowAsDatabaseFailure, store } from "./errors.js";
+import { createKeyId, generateUserId, toKey } from "./identifiers.js";
 import { scryptPasswordHash, type PasswordHash } from "./password.js";
 import { SignInThrottle } from "../throttle/throttle.js";
 import { AuthRequest, AUTH_REQUEST_KEY } from "./request.js";
+import { SessionRenewals, stateAt } from "./renewal.js";
 import type { Env, Middleware } from "./request-context.js";
 import {
   generateSessionToken,
@@ -27,76 +29,14 @@ import {
   isWellFormedToken,
   readBearerToken,
 } from "./token.js";
-import type { DatabaseSession, DatabaseUser, Key, Session, SessionState, User } from "./types.js";
-
-type UserAttributesOf<C> = C extends { getUserAttributes: (user: any) => infer A extends object }
-  ? A
-  : Record<never, never>;
-type SessionAttributesOf<C> = C extends {
-  getSessionAttributes: (session: any) => infer A extends object;
-}
-  ? A
-  : Record<never, never>;
-type QwikArgs = Parameters<ReturnType<typeof qwik>>[0]["args"];
-type ArgsOf<C> = C extends { middleware: Middleware<infer Args> } ? Args : QwikArgs;
-
-/** The user type of an `auth` instance: `typeof auth extends Auth<infer C>` spelled out. */
-export type UserOf<C> = User<UserAttributesOf<C>>;
-/** The session type of an `auth` instance. */
-export type SessionOf<C> = Session<UserAttributesOf<C>, SessionAttributesOf<C>>;
-
-export interface CreateUserOptions {
-  /** Generated (15 lowercase letters and digits) when absent. */
-  userId?: string;
-  key: { providerId: string; providerUserId: string; password: string | null } | null;
-  attributes: Record<string, unknown>;
-}
-
-export interface CreateKeyOptions {
-  userId: string;
-  providerId: string;
-  providerUserId: string;
-  password: string | null;
-}
-
-/** How many recent renewals the engine remembers (a few hundred bytes each). */
-const RECENT_RENEWALS = 1000;
-
-const USER_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-
-function generateUserId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(15));
-  let id = "";
-  // 252 is the largest multiple of 36 below 256: rejection keeps every character equally likely.
-  for (const byte of bytes) id += byte < 252 ? USER_ID_ALPHABET[byte % 36] : generateUserId()[0];
-  return id;
-}
-
-function createKeyId(providerId: string, providerUserId: string): string {
-  if (providerId.includes(":")) {
-    throw new LuciaError("AUTH_INVALID_KEY_ID", "a provider id must not contain ':'");
-  }
-  return `${providerId}:${providerUserId}`;
-}
-
-function stateAt(session: SessionSchema, now: number): SessionState | "dead" {
-  if (now < session.active_expires) return "active";
-  if (now < session.idle_expires) return "idle";
-  return "dead";
-}
-
-function rethrowAsDatabaseFailure(error: unknown): never {
-  throw databaseFailure(error);
-}
-
-/** Runs an adapter call, turning any driver error into `AUTH_DATABASE_FAILURE`. */
-async function store<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw databaseFailure(error);
-  }
-}
+import type { DatabaseSession, DatabaseUser, Key, Session, SessionState } from "./types.js";
+import type {
+  ArgsOf,
+  CreateKeyOptions,
+  CreateUserOptions,
+  SessionOf,
+  UserOf,
+} from "./auth-types.js";
 
 /**
  * The engine: users, keys and sessions over the configured adapter, plus the session cookie.
@@ -117,10 +57,7 @@ export class Auth<C extends Configuration = Configuration> {
   readonly #getUserAttributes: ((user: DatabaseUser) => object) | null;
   readonly #getSessionAttributes: ((session: DatabaseSession) => object) | null;
   readonly #passwordHash: PasswordHash;
-  // Renewals in flight and recently done, by session id and the `active_expires` they replaced:
-  // a validation that read the row before a renewal finished (its query queued behind others)
-  // reuses that renewal instead of trying another.
-  readonly #renewals = new Map<string, { from: number; renewal: Promise<SessionRenewal | null> }>();
+  readonly #renewals: SessionRenewals;
   #dummyHash: Promise<string> | null = null;
   /** The origin-check settings, or null when `csrfProtection: false`. */
   readonly csrfProtection: CsrfProtection | null;
@@ -134,6 +71,7 @@ export class Auth<C extends Configuration = Configuration> {
     const { user, session } = splitAdapter(config.adapter);
     this.#users = user;
     this.#sessions = session;
+    this.#renewals = new SessionRenewals(session);
     const joined = (user as { getSessionAndUser?: unknown }).getSessionAndUser;
     this.#joined =
       (user as object) === session && typeof joined === "function" ? joined.bind(user) : null;
@@ -337,7 +275,7 @@ export class Auth<C extends Configuration = Configuration> {
     if (state === "dead") throw new LuciaError("AUTH_INVALID_SESSION_ID");
     if (state === "active") return this.#toSession(row, this.#toUser(userRow), state, false, token);
 
-    return this.#renew(row, now).then((renewal) => {
+    return this.#renewals.renew(row, this.#expiriesFrom(now)).then((renewal) => {
       if (!renewal) throw new LuciaError("AUTH_INVALID_SESSION_ID");
       return this.#toSession({ ...row, ...renewal }, this.#toUser(userRow), "active", true, token);
     });
@@ -478,39 +416,6 @@ export class Auth<C extends Configuration = Configuration> {
     return { active_expires: activeExpires, idle_expires: activeExpires + this.#idlePeriod };
   }
 
-  /**
-   * Extends an idle session in place. Parallel validations in this process share one write;
-   * across servers, `renewSession` writes only if nobody renewed first, and a session deleted
-   * meanwhile (signed out) stays deleted.
-   */
-  #renew(row: SessionSchema, now: number): Promise<SessionRenewal | null> {
-    const known = this.#renewals.get(row.id);
-    if (known && known.from === row.active_expires) return known.renewal;
-    const renewal = this.#expiriesFrom(now);
-    const entry = {
-      from: row.active_expires,
-      renewal: Promise.resolve<SessionRenewal | null>(null),
-    };
-    entry.renewal = (async (): Promise<SessionRenewal | null> => {
-      try {
-        if (await this.#sessions.renewSession(row.id, renewal, row.active_expires)) return renewal;
-        const current = await this.#sessions.getSession(row.id);
-        if (!current || stateAt(current, Date.now()) === "dead") return null;
-        return { active_expires: current.active_expires, idle_expires: current.idle_expires };
-      } catch (error) {
-        if (this.#renewals.get(row.id) === entry) this.#renewals.delete(row.id);
-        throw databaseFailure(error);
-      }
-    })();
-    // Re-inserted, so the map's order is by age and the oldest entry goes first.
-    this.#renewals.delete(row.id);
-    this.#renewals.set(row.id, entry);
-    if (this.#renewals.size > RECENT_RENEWALS) {
-      this.#renewals.delete(this.#renewals.keys().next().value as string);
-    }
-    return entry.renewal;
-  }
-
   async #hashPassword(password: string | null): Promise<string | null> {
     return password === null ? null : this.#passwordHash.generate(password);
   }
@@ -551,16 +456,6 @@ export class Auth<C extends Configuration = Configuration> {
     if (token !== undefined) Object.defineProperty(session, "token", { value: token });
     return session as SessionOf<C>;
   }
-}
-
-function toKey(row: KeySchema): Key {
-  const separator = row.id.indexOf(":");
-  return {
-    providerId: row.id.slice(0, separator),
-    providerUserId: row.id.slice(separator + 1),
-    userId: row.user_id,
-    passwordDefined: row.hashed_password !== null,
-  };
 }
 
 /** Creates the auth engine. Throws a `TypeError` naming the option if the config is wrong. */

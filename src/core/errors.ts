@@ -44,3 +44,17 @@ export function databaseFailure(cause: unknown): LuciaError {
 export function isDatabaseFailure(error: unknown): error is LuciaError {
   return error instanceof LuciaError && error.code === "AUTH_DATABASE_FAILURE";
 }
+
+/** Rethrows a driver error as `AUTH_DATABASE_FAILURE` (a `LuciaError` passes unchanged). */
+export function rethrowAsDatabaseFailure(error: unknown): never {
+  throw databaseFailure(error);
+}
+
+/** Runs an adapter call, turning any driver error into `AUTH_DATABASE_FAILURE`. */
+export async function store<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw databaseFailure(error);
+  }
+}
