@@ -15,7 +15,7 @@ import {
   type Configuration,
   type CsrfProtection,
 } from "./config.js";
-import { Cookie, readCookie, type CookieAttributes } from "./cookie.js";
+import type { Cookie } from "./cookie.js";
 import { databaseFailure, LuciaError, rethrowAsDatabaseFailure, store } from "./errors.js";
 import { createKeyId, generateUserId, toKey } from "./identifiers.js";
 import { scryptPasswordHash, type PasswordHash } from "./password.js";
@@ -23,6 +23,7 @@ import { SignInThrottle } from "../throttle/throttle.js";
 import { AuthRequest, AUTH_REQUEST_KEY } from "./request.js";
 import { SessionRenewals, stateAt } from "./renewal.js";
 import type { Env, Middleware } from "./request-context.js";
+import { SessionCookie } from "./session-cookie.js";
 import {
   generateSessionToken,
   hashSessionToken,
@@ -52,8 +53,7 @@ export class Auth<C extends Configuration = Configuration> {
   readonly #middleware: Middleware<any>;
   readonly #activePeriod: number;
   readonly #idlePeriod: number;
-  readonly #cookieAttributes: CookieAttributes;
-  readonly #cookieExpires: boolean;
+  readonly #cookie: SessionCookie;
   readonly #getUserAttributes: ((user: DatabaseUser) => object) | null;
   readonly #getSessionAttributes: ((session: DatabaseSession) => object) | null;
   readonly #passwordHash: PasswordHash;
@@ -79,16 +79,8 @@ export class Auth<C extends Configuration = Configuration> {
     this.#middleware = config.middleware ?? qwik();
     this.#activePeriod = config.sessionExpiresIn?.activePeriod ?? DEFAULT_ACTIVE_PERIOD;
     this.#idlePeriod = config.sessionExpiresIn?.idlePeriod ?? DEFAULT_IDLE_PERIOD;
-    this.sessionCookieName = config.sessionCookie?.name ?? "auth_session";
-    // HttpOnly keeps the token from page scripts; SameSite=Lax keeps it off cross-site POSTs
-    // in browsers that honour it; Path=/ makes one cookie serve every route.
-    this.#cookieAttributes = {
-      httpOnly: true,
-      sameSite: "lax",
-      path: "/",
-      ...config.sessionCookie?.attributes,
-    };
-    this.#cookieExpires = config.sessionCookie?.expires ?? true;
+    this.#cookie = new SessionCookie(config.sessionCookie, config.env);
+    this.sessionCookieName = this.#cookie.name;
     this.#getUserAttributes = config.getUserAttributes ?? null;
     this.#getSessionAttributes = config.getSessionAttributes ?? null;
     this.#passwordHash = config.passwordHash ?? scryptPasswordHash;
@@ -339,29 +331,12 @@ export class Auth<C extends Configuration = Configuration> {
    * that expires at once. `secure` defaults to `env`, else true.
    */
   createSessionCookie(session: Session | null, options: { secure?: boolean } = {}): Cookie {
-    const secure = options.secure ?? (this.#env === undefined ? true : this.#env === "PROD");
-    const attributes: CookieAttributes = { secure, ...this.#cookieAttributes };
-    if (session === null) {
-      return new Cookie(this.sessionCookieName, "", {
-        ...attributes,
-        maxAge: 0,
-        expires: new Date(0),
-      });
-    }
-    if (!session.token) {
-      throw new LuciaError(
-        "AUTH_INVALID_SESSION_ID",
-        "this session has no token: only sessions from createSession() or validation can be set",
-      );
-    }
-    if (this.#cookieExpires) attributes.expires = session.idlePeriodExpiresAt;
-    return new Cookie(this.sessionCookieName, session.token, attributes);
+    return this.#cookie.create(session, options.secure);
   }
 
   /** The session token of a `Cookie` header, or null (never throws). */
   readSessionCookie(cookieHeader: string | null | undefined): string | null {
-    const value = readCookie(cookieHeader, this.sessionCookieName);
-    return isWellFormedToken(value) ? value : null;
+    return this.#cookie.read(cookieHeader);
   }
 
   /** The token of an `Authorization: Bearer` header, or null (never throws). */
