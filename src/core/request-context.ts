@@ -24,6 +24,11 @@ export interface RequestContext {
    * Left undefined, the `Cookie` header is parsed.
    */
   sessionCookie?: string | null;
+  /**
+   * Reads the session cookie from the framework's own cookie jar, when the `AuthRequest` first
+   * needs it (not when `handleRequest` is called: Qwik City calls it once per loader).
+   */
+  readSessionCookie?: () => string | null;
   /** The peer address of the connection, for sign-in throttling (never a forwarded header). */
   clientAddress?: string | null;
   /** Writes `Set-Cookie` on the response; absent where the framework cannot (`web()`). */

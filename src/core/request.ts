@@ -161,11 +161,13 @@ export class AuthRequest<S extends Session = Session> {
   /** The cookie's token, or null when absent or when the origin check refuses it. */
   #readToken(): string | null {
     if (this.#token === undefined) {
-      const { sessionCookie, request } = this.#context;
+      const { sessionCookie, readSessionCookie, request } = this.#context;
       const value =
         sessionCookie !== undefined
           ? sessionCookie
-          : readCookie(request.headers.get("cookie"), this.auth.sessionCookieName);
+          : readSessionCookie
+            ? readSessionCookie()
+            : readCookie(request.headers.get("cookie"), this.auth.sessionCookieName);
       this.#token = value || null;
     }
     if (this.#token === null) return null;

@@ -25,7 +25,7 @@ export function astro(): Middleware<[context: AstroContext]> {
       headers: context.request.headers,
     },
     // The live jar: it sees a cookie set earlier in this request.
-    sessionCookie: context.cookies.get(sessionCookieName)?.value ?? null,
+    readSessionCookie: () => context.cookies.get(sessionCookieName)?.value ?? null,
     clientAddress: readClientAddress(() => context.clientAddress),
     setCookie: (cookie) => {
       // LIMITATION: Astro's cookie API has no `Priority`; a configured priority is left out.

@@ -11,7 +11,7 @@ export function qwik(): Middleware<[event: RequestEventBase]> {
   return ({ args: [event], sessionCookieName }) => ({
     request: { method: event.method, url: event.url, headers: event.request.headers },
     // The live jar: it sees a cookie set earlier in this request.
-    sessionCookie: event.cookie.get(sessionCookieName)?.value ?? null,
+    readSessionCookie: () => event.cookie.get(sessionCookieName)?.value ?? null,
     setCookie: (cookie) => {
       const { priority: _priority, path, ...attributes } = cookie.attributes;
       // Qwik City gives cookies no default path: without "/", a cookie set by an action under

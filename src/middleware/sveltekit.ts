@@ -23,7 +23,7 @@ export function sveltekit(): Middleware<[event: SvelteKitEvent]> {
     request: { method: event.request.method, url: event.url, headers: event.request.headers },
     clientAddress: readClientAddress(() => event.getClientAddress?.()),
     // The live jar: it sees a cookie set earlier in this request.
-    sessionCookie: event.cookies.get(sessionCookieName) ?? null,
+    readSessionCookie: () => event.cookies.get(sessionCookieName) ?? null,
     setCookie: (cookie) => {
       const { domain, expires, httpOnly, maxAge, path, priority, sameSite, secure } =
         cookie.attributes;

@@ -200,4 +200,27 @@ describe("AuthRequest", () => {
     expect(retried?.sessionId).toBe(session.sessionId);
     expect(setCookies).toHaveLength(1);
   });
+
+  it("reads a framework's cookie jar once, at validation, however often handleRequest runs", async () => {
+    const session = await signedInSession(auth);
+    const requestStore = new Map<string, unknown>();
+    const readSessionCookie = vi.fn(() => session.token ?? null);
+    const shared = createAuth(database, {
+      middleware: () => ({
+        request: { method: "GET", url: REQUEST_URL, headers: new Headers() },
+        readSessionCookie,
+        requestStore,
+      }),
+    });
+
+    const first = shared.handleRequest();
+    const second = shared.handleRequest();
+    const readsBeforeValidation = readSessionCookie.mock.calls.length;
+    await Promise.all([first.validate(), second.validateUser(), shared.handleRequest().validate()]);
+
+    expect(second).toBe(first);
+    expect(readsBeforeValidation).toBe(0);
+    expect(readSessionCookie).toHaveBeenCalledTimes(1);
+    expect((await first.validate())?.sessionId).toBe(session.sessionId);
+  });
 });
