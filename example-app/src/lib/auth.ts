@@ -28,6 +28,15 @@ export const auth = lucia({
   getSessionAttributes: (session) => ({ createdAt: new Date(Number(session.created_at)) }),
 });
 
+// Dead sessions are refused anyway; sweeping them hourly only keeps the table small (Redis
+// expires its own). `unref` lets the process exit while the timer waits.
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+setInterval(() => {
+  auth.deleteExpiredSessions().catch((error: unknown) => {
+    console.error(`sweeping expired sessions failed: ${(error as Error).message}`);
+  });
+}, SWEEP_INTERVAL_MS).unref();
+
 type AuthConfig = typeof auth extends Auth<infer C> ? C : never;
 /** A user of this app: `{ userId, username, displayName }`. */
 export type AppUser = UserOf<AuthConfig>;
