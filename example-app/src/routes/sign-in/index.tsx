@@ -4,6 +4,7 @@ import { LuciaError } from "qwik-lucia";
 import { routeAuthAction$, safeRedirectTo } from "qwik-lucia/qwik";
 import { startSession, USERNAME_PROVIDER } from "../../lib/auth";
 import { username } from "../../lib/forms";
+import { FieldError } from "../../components/field-error";
 
 export const useSignIn = routeAuthAction$(
   async (data, event, authRequest) => {
@@ -57,11 +58,7 @@ export default component$(() => {
           required
           value={signIn.formData?.get("username")?.toString()}
         />
-        {signIn.value?.fieldErrors?.username && (
-          <p class="error" data-testid="username-error">
-            {signIn.value.fieldErrors.username}
-          </p>
-        )}
+        <FieldError message={signIn.value?.fieldErrors?.username} testId="username-error" />
         <label for="password">Password</label>
         <input
           id="password"
@@ -70,16 +67,8 @@ export default component$(() => {
           autoComplete="current-password"
           required
         />
-        {signIn.value?.fieldErrors?.password && (
-          <p class="error" data-testid="password-error">
-            {signIn.value.fieldErrors.password}
-          </p>
-        )}
-        {signIn.value?.message && (
-          <p class="error" data-testid="form-error">
-            {signIn.value.message}
-          </p>
-        )}
+        <FieldError message={signIn.value?.fieldErrors?.password} testId="password-error" />
+        <FieldError message={signIn.value?.message} testId="form-error" />
         <button type="submit">Sign in</button>
       </Form>
       <p>

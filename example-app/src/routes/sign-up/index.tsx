@@ -4,6 +4,7 @@ import { LuciaError } from "qwik-lucia";
 import { routeAuthAction$ } from "qwik-lucia/qwik";
 import { auth, startSession, USERNAME_PROVIDER } from "../../lib/auth";
 import { newPassword, username } from "../../lib/forms";
+import { FieldError } from "../../components/field-error";
 
 export const useSignUp = routeAuthAction$(
   async (data, event, authRequest) => {
@@ -48,23 +49,11 @@ export default component$(() => {
           required
           value={signUp.formData?.get("username")?.toString()}
         />
-        {signUp.value?.fieldErrors?.username && (
-          <p class="error" data-testid="username-error">
-            {signUp.value.fieldErrors.username}
-          </p>
-        )}
+        <FieldError message={signUp.value?.fieldErrors?.username} testId="username-error" />
         <label for="password">Password (at least 8 characters)</label>
         <input id="password" name="password" type="password" autoComplete="new-password" required />
-        {signUp.value?.fieldErrors?.password && (
-          <p class="error" data-testid="password-error">
-            {signUp.value.fieldErrors.password}
-          </p>
-        )}
-        {signUp.value?.message && (
-          <p class="error" data-testid="form-error">
-            {signUp.value.message}
-          </p>
-        )}
+        <FieldError message={signUp.value?.fieldErrors?.password} testId="password-error" />
+        <FieldError message={signUp.value?.message} testId="form-error" />
         <button type="submit">Sign up</button>
       </Form>
       <p>

@@ -4,6 +4,7 @@ import { LuciaError } from "qwik-lucia";
 import { routeAuthAction$, useAuthLoader } from "qwik-lucia/qwik";
 import { auth, USERNAME_PROVIDER } from "../../../lib/auth";
 import { newPassword } from "../../../lib/forms";
+import { FieldError } from "../../../components/field-error";
 
 export const useUpdateProfile = routeAuthAction$(
   async (data, _event, authRequest) => {
@@ -66,14 +67,11 @@ export default component$(() => {
       <Form action={update}>
         <label for="displayName">Display name</label>
         <input id="displayName" name="displayName" value={user.displayName} />
-        {update.value?.failed && update.value.fieldErrors?.displayName && (
-          <p class="error" data-testid="display-name-error">
-            {update.value.fieldErrors.displayName}
-          </p>
-        )}
-        {update.value?.failed && update.value.message && (
-          <p class="error">{update.value.message}</p>
-        )}
+        <FieldError
+          message={update.value?.failed ? update.value.fieldErrors?.displayName : null}
+          testId="display-name-error"
+        />
+        <FieldError message={update.value?.failed ? update.value.message : null} />
         {update.value && !update.value.failed && (
           <p class="notice" data-testid="profile-saved">
             {update.value.message}
@@ -92,11 +90,12 @@ export default component$(() => {
           autoComplete="current-password"
           required
         />
-        {changePassword.value?.failed && changePassword.value.fieldErrors?.currentPassword && (
-          <p class="error" data-testid="current-password-error">
-            {changePassword.value.fieldErrors.currentPassword}
-          </p>
-        )}
+        <FieldError
+          message={
+            changePassword.value?.failed ? changePassword.value.fieldErrors?.currentPassword : null
+          }
+          testId="current-password-error"
+        />
         <label for="newPassword">New password</label>
         <input
           id="newPassword"
@@ -105,16 +104,16 @@ export default component$(() => {
           autoComplete="new-password"
           required
         />
-        {changePassword.value?.failed && changePassword.value.fieldErrors?.newPassword && (
-          <p class="error" data-testid="new-password-error">
-            {changePassword.value.fieldErrors.newPassword}
-          </p>
-        )}
-        {changePassword.value?.failed && changePassword.value.message && (
-          <p class="error" data-testid="password-form-error">
-            {changePassword.value.message}
-          </p>
-        )}
+        <FieldError
+          message={
+            changePassword.value?.failed ? changePassword.value.fieldErrors?.newPassword : null
+          }
+          testId="new-password-error"
+        />
+        <FieldError
+          message={changePassword.value?.failed ? changePassword.value.message : null}
+          testId="password-form-error"
+        />
         {changePassword.value && !changePassword.value.failed && (
           <p class="notice" data-testid="password-changed">
             {changePassword.value.message}
